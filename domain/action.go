@@ -1,0 +1,122 @@
+package domain
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Action is something a seller does to an order. The same rules decide whether a button appears
+// on a tab, on the detail view, and whether the command line accepts it.
+type Action string
+
+const (
+	ActPack          Action = "pack"          // New Order -> To Process
+	ActToShip        Action = "to-ship"       // To Process -> To Ship
+	ActRepack        Action = "repack"        // Lazada: rebuild a package after items were cancelled
+	ActMarkDelivered Action = "deliver"       // seller's own fleet delivered it
+	ActCancel        Action = "cancel"        // seller cancels
+	ActAnswerCancel  Action = "answer-cancel" // accept or reject the buyer's cancellation
+	ActAnswerReturn  Action = "answer-return" // refund, return, reject, offer, dispute
+	ActPickList      Action = "picklist"
+	ActPrintAWB      Action = "awb"
+	ActManifest      Action = "manifest"
+	ActPost          Action = "post"
+)
+
+// Title is the button label.
+func (a Action) Title() string {
+	switch a {
+	case ActPack:
+		return "Pack"
+	case ActToShip:
+		return "To Ship"
+	case ActRepack:
+		return "Repack"
+	case ActMarkDelivered:
+		return "Mark as Delivered"
+	case ActCancel:
+		return "Cancel Order"
+	case ActAnswerCancel:
+		return "Respond to Cancellation"
+	case ActAnswerReturn:
+		return "Respond to Return"
+	case ActPickList:
+		return "Print Picking List"
+	case ActPrintAWB:
+		return "Print AWB"
+	case ActManifest:
+		return "Print Courier Manifest"
+	case ActPost:
+		return "Post Order"
+	}
+	return string(a)
+}
+
+// tabActions is what each tab's toolbar offers, in button order. Per-order rules (platform,
+// self-delivery, on hold) are in CanDo.
+var tabActions = map[Tab][]Action{
+	TabUnpaid:    nil,
+	TabNew:       {ActPack, ActPickList, ActCancel},
+	TabToProcess: {ActToShip, ActPickList, ActPrintAWB, ActManifest, ActRepack, ActCancel},
+	TabToShip:    {ActPrintAWB, ActManifest, ActMarkDelivered, ActCancel},
+	TabShipped:   {ActMarkDelivered, ActPost},
+	TabDelivered: {ActPost},
+	TabCompleted: {ActPost},
+	TabToCancel:  {ActAnswerCancel},
+	TabToReturn:  {ActAnswerReturn},
+	TabOthers:    {ActPost},
+}
+
+// TabActions lists the actions a tab offers for its orders.
+func TabActions(t Tab) []Action { return tabActions[t] }
+
+// CanDo says whether the action applies to this order now, and if not, why, in words for the
+// seller: "ORD-1: Pack is for orders on New Order; this one is on Shipped".
+func CanDo(o *Order, a Action) error {
+	offered := false
+	for _, x := range tabActions[o.Tab] {
+		if x == a {
+			offered = true
+		}
+	}
+	refuse := func(format string, args ...any) error {
+		return fmt.Errorf("%s %s: %s", o.Platform.Title(), o.OrderNo, fmt.Sprintf(format, args...))
+	}
+	if !offered {
+		var where []string
+		for _, t := range Tabs {
+			for _, x := range tabActions[t] {
+				if x == a {
+					where = append(where, t.Title())
+				}
+			}
+		}
+		if len(where) == 0 {
+			return refuse("%s is not available", a.Title())
+		}
+		return refuse("%s is for orders on %s; this one is on %s", a.Title(), strings.Join(where, " or "), o.Tab.Title())
+	}
+	switch a {
+	case ActPack:
+		if o.Platform == TikTok && strings.EqualFold(o.Status, TtOnHold) {
+			return refuse("the order is on hold until TikTok's cancellation window ends")
+		}
+	case ActRepack:
+		if o.Platform != Lazada {
+			return refuse("Repack is a Lazada action")
+		}
+	case ActMarkDelivered:
+		if !o.SelfDelivery {
+			return refuse("only orders delivered by your own fleet are marked delivered by you; the courier reports this one")
+		}
+	case ActCancel:
+		if o.Tab == TabToShip && o.Platform != Lazada {
+			return refuse("%s orders can be cancelled only on New Order or To Process", o.Platform.Title())
+		}
+	case ActPost:
+		if o.Tab == TabOthers {
+			return refuse("cancelled and returned orders are posted only with \"Include Cancelled Orders\"")
+		}
+	}
+	return nil
+}

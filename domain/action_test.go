@@ -1,0 +1,71 @@
+package domain
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestCanDo(t *testing.T) {
+	cases := []struct {
+		name   string
+		order  Order
+		action Action
+		refuse string // empty: allowed; otherwise a fragment of the reason
+	}{
+		{"pack a new order", Order{Platform: Shopee, Tab: TabNew, Status: "READY_TO_SHIP"}, ActPack, ""},
+		{"pack a shipped order", Order{Platform: Shopee, Tab: TabShipped}, ActPack, "Pack is for orders on New Order; this one is on Shipped"},
+		{"pack TikTok on hold", Order{Platform: TikTok, Tab: TabNew, Status: "ON_HOLD"}, ActPack, "on hold"},
+		{"to ship from to process", Order{Platform: TikTok, Tab: TabToProcess}, ActToShip, ""},
+		{"to ship from new", Order{Platform: TikTok, Tab: TabNew}, ActToShip, "To Ship is for orders on To Process"},
+		{"repack lazada", Order{Platform: Lazada, Tab: TabToProcess}, ActRepack, ""},
+		{"repack shopee", Order{Platform: Shopee, Tab: TabToProcess}, ActRepack, "Lazada action"},
+		{"deliver own fleet", Order{Platform: Lazada, Tab: TabShipped, SelfDelivery: true}, ActMarkDelivered, ""},
+		{"deliver courier", Order{Platform: Lazada, Tab: TabShipped}, ActMarkDelivered, "own fleet"},
+		{"cancel lazada on to ship", Order{Platform: Lazada, Tab: TabToShip}, ActCancel, ""},
+		{"cancel shopee on to ship", Order{Platform: Shopee, Tab: TabToShip}, ActCancel, "only on New Order or To Process"},
+		{"cancel tiktok on new", Order{Platform: TikTok, Tab: TabNew}, ActCancel, ""},
+		{"cancel on shipped", Order{Platform: Lazada, Tab: TabShipped}, ActCancel, "Cancel Order is for orders on"},
+		{"answer buyer cancel", Order{Platform: Shopee, Tab: TabToCancel}, ActAnswerCancel, ""},
+		{"answer return", Order{Platform: Shopee, Tab: TabToReturn}, ActAnswerReturn, ""},
+		{"post completed", Order{Platform: Shopee, Tab: TabCompleted}, ActPost, ""},
+		{"post others", Order{Platform: Shopee, Tab: TabOthers}, ActPost, "Include Cancelled"},
+		{"post unpaid", Order{Platform: Shopee, Tab: TabUnpaid}, ActPost, "Post Order is for orders on"},
+		{"nothing on unpaid", Order{Platform: Lazada, Tab: TabUnpaid}, ActPack, "Pack is for orders on New Order"},
+	}
+	for _, c := range cases {
+		c.order.OrderNo = "ORD-1"
+		err := CanDo(&c.order, c.action)
+		switch {
+		case c.refuse == "" && err != nil:
+			t.Errorf("%s: refused: %v", c.name, err)
+		case c.refuse != "" && err == nil:
+			t.Errorf("%s: allowed, want refusal %q", c.name, c.refuse)
+		case c.refuse != "" && !strings.Contains(err.Error(), c.refuse):
+			t.Errorf("%s: reason %q does not say %q", c.name, err, c.refuse)
+		}
+		if err != nil && !strings.Contains(err.Error(), "ORD-1") {
+			t.Errorf("%s: reason %q does not name the order", c.name, err)
+		}
+	}
+}
+
+// Every action a tab offers is allowed for a plain order on that tab of some platform, so no tab
+// shows a button that always refuses.
+func TestTabActionsAreReachable(t *testing.T) {
+	for _, tab := range Tabs {
+		for _, a := range TabActions(tab) {
+			ok := false
+			for _, p := range Platforms {
+				for _, self := range []bool{false, true} {
+					o := Order{Platform: p, Tab: tab, SelfDelivery: self, Status: "X"}
+					if CanDo(&o, a) == nil {
+						ok = true
+					}
+				}
+			}
+			if !ok && !(tab == TabOthers && a == ActPost) {
+				t.Errorf("tab %s offers %s but no order there may do it", tab.Title(), a)
+			}
+		}
+	}
+}
