@@ -43,6 +43,10 @@ type DB struct {
 
 	mu     sync.Mutex
 	stores []storeInfo // cached; small and read on every list query
+
+	watchMu     sync.Mutex
+	watch       *sql.Conn // held for DataVersion
+	lastVersion int64
 }
 
 type migration struct {
@@ -194,6 +198,15 @@ func explain(path string, err error) error {
 	return err
 }
 
+// OpenExisting opens a data file that must already exist: commands that only read never create
+// an empty file because of a typo in its name.
+func OpenExisting(path string) (*DB, error) {
+	if st, err := os.Stat(path); err != nil || st.IsDir() {
+		return nil, fmt.Errorf("%s: no such data file", path)
+	}
+	return Open(path)
+}
+
 // Open opens a Kedai data file, creating it if it does not exist and bringing its schema up to
 // date. A file that is not ours, is damaged or is newer than this build is refused untouched.
 func Open(path string) (*DB, error) {
@@ -234,7 +247,7 @@ func Open(path string) (*DB, error) {
 		w.Close()
 		return nil, explain(path, err)
 	}
-	r.SetMaxOpenConns(4)
+	r.SetMaxOpenConns(5) // one of them is held by DataVersion
 	d.r = r
 	if err := d.loadStores(context.Background()); err != nil {
 		d.Close()
@@ -332,6 +345,12 @@ func (d *DB) Path() string { return d.path }
 // Close checkpoints the WAL and closes the file.
 func (d *DB) Close() error {
 	var errs []error
+	d.watchMu.Lock()
+	if d.watch != nil {
+		d.watch.Close()
+		d.watch = nil
+	}
+	d.watchMu.Unlock()
 	if d.r != nil {
 		errs = append(errs, d.r.Close())
 	}
