@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/layout"
@@ -76,9 +77,11 @@ func New(src Source, win fyne.Window, run *widgets.Runner) *View {
 
 	nav := container.NewBorder(nil, nil, container.NewHBox(back, v.prevBtn, v.nextBtn), findBtn, v.find)
 	head := container.NewHBox(v.title, container.NewCenter(v.tabBadge), container.NewCenter(v.flagBadge))
-	v.sections = container.NewGridWithColumns(2)
+	v.sections = container.NewVBox()
 	v.items = container.NewVBox()
-	body := container.NewVScroll(container.NewVBox(v.sections, v.items))
+	// Items on the left, where the eye goes first: they are what is picked, packed and checked.
+	body := container.NewHSplit(container.NewVScroll(v.items), container.NewVScroll(v.sections))
+	body.Offset = 0.58
 	v.root = container.NewBorder(container.NewVBox(nav, widget.NewSeparator(), head, v.subtitle, v.message), nil, nil, nil, body)
 	return v
 }
@@ -178,27 +181,41 @@ func (v *View) render(shopID string) {
 
 	v.sections.RemoveAll()
 	for _, sec := range domain.DetailSections(o, shopID, time.Local) {
-		v.sections.Add(sectionCard(sec))
+		v.sections.Add(sectionPanel(sec))
 	}
 	v.items.RemoveAll()
 	for _, g := range o.PackageGroups() {
-		v.items.Add(packageCard(g))
+		v.items.Add(packagePanel(g))
 	}
 	v.root.Refresh()
 }
 
-func sectionCard(sec domain.Section) fyne.CanvasObject {
+// panel is a titled, shaded block: lighter than a card, so more fits on a screen.
+func panel(title, subtitle string, content fyne.CanvasObject) fyne.CanvasObject {
+	head := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	parts := []fyne.CanvasObject{head}
+	if subtitle != "" {
+		sub := widget.NewLabel(subtitle)
+		sub.Wrapping = fyne.TextWrapWord
+		sub.Selectable = true
+		parts = append(parts, sub)
+	}
+	parts = append(parts, content)
+	bg := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
+	bg.CornerRadius = theme.InputRadiusSize()
+	return container.NewPadded(container.NewStack(bg, container.NewPadded(container.NewVBox(parts...))))
+}
+
+func sectionPanel(sec domain.Section) fyne.CanvasObject {
 	form := container.New(layout.NewFormLayout())
 	for _, f := range sec.Fields {
-		l := widget.NewLabel(f.Label)
-		l.Importance = widget.LowImportance
 		val := widget.NewLabel(f.Value)
 		val.Wrapping = fyne.TextWrapWord
 		val.Selectable = true
-		form.Add(l)
+		form.Add(widget.NewLabel(f.Label))
 		form.Add(val)
 	}
-	return widget.NewCard(sec.Title, "", form)
+	return panel(sec.Title, "", form)
 }
 
 // ItemLine is items that look the same to the seller gathered into one line: Lazada and TikTok
@@ -263,7 +280,7 @@ func PackageTitle(p domain.Package) (title, subtitle string) {
 	return title, strings.Join(parts, " · ")
 }
 
-func packageCard(g domain.PackageGroup) fyne.CanvasObject {
+func packagePanel(g domain.PackageGroup) fyne.CanvasObject {
 	title, sub := PackageTitle(g.Package)
 	rows := container.NewVBox()
 	for _, l := range Lines(g.Items) {
@@ -280,7 +297,6 @@ func packageCard(g domain.PackageGroup) fyne.CanvasObject {
 			meta = append(meta, domain.StatusLabel(l.Status))
 		}
 		detail := widget.NewLabel(strings.Join(meta, " · "))
-		detail.Importance = widget.LowImportance
 		detail.Selectable = true
 		price := widget.NewLabel(fmt.Sprintf("%d × %s = %s", l.Units, l.PaidPrice, l.PaidPrice.Times(l.Units)))
 		left := container.NewVBox(name, detail)
@@ -289,10 +305,12 @@ func packageCard(g domain.PackageGroup) fyne.CanvasObject {
 			right = append(right, container.NewCenter(widgets.NewBadge(b, widgets.BadgeRed)))
 		}
 		right = append(right, price)
+		if len(rows.Objects) > 0 {
+			rows.Add(widget.NewSeparator())
+		}
 		rows.Add(container.NewBorder(nil, nil, nil, container.NewHBox(right...), left))
-		rows.Add(widget.NewSeparator())
 	}
-	return widget.NewCard(title, sub, rows)
+	return panel(title, sub, rows)
 }
 
 // Back returns to the list.

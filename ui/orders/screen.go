@@ -67,7 +67,7 @@ type Screen struct {
 	countGen int
 
 	// widgets
-	search     *widget.Entry
+	search     *widgets.KeyEntry
 	platform   *widget.Select
 	store      *widget.Select
 	from, to   *widget.DateEntry
@@ -107,8 +107,23 @@ func (s *Screen) Content() fyne.CanvasObject { return s.root }
 func (s *Screen) Title() string { return "Orders" }
 
 func (s *Screen) build() {
-	s.search = widget.NewEntry()
+	s.search = widgets.NewKeyEntry()
 	s.search.SetPlaceHolder("Search order no. (or its last digits), store, tracking no., package id")
+	s.search.OnKey = func(ev *fyne.KeyEvent) bool {
+		switch ev.Name {
+		case fyne.KeyDown: // into the results
+			s.FocusList()
+			return true
+		case fyne.KeyEscape:
+			if s.search.Text != "" {
+				s.search.SetText("")
+				s.applySearch()
+			}
+			s.FocusList()
+			return true
+		}
+		return false
+	}
 	s.search.OnChanged = func(string) { s.searchLate.Call(s.applySearch) }
 	s.search.OnSubmitted = func(string) { s.applySearch() }
 
@@ -201,13 +216,18 @@ func (s *Screen) build() {
 	s.errLabel.Wrapping = fyne.TextWrapWord
 	s.errLabel.Hide()
 
-	filters := container.NewBorder(nil, nil, nil,
-		container.NewHBox(s.platform, s.store, container.NewGridWrap(fyne.NewSize(150, s.from.MinSize().Height), s.from),
-			container.NewGridWrap(fyne.NewSize(150, s.to.MinSize().Height), s.to), s.sortSel, columns, clear),
-		s.search)
+	dates := func(e *widget.DateEntry) fyne.CanvasObject {
+		return container.NewGridWrap(fyne.NewSize(170, e.MinSize().Height), e)
+	}
+	wide := func(o fyne.CanvasObject, w float32) fyne.CanvasObject {
+		return container.NewGridWrap(fyne.NewSize(w, o.MinSize().Height), o)
+	}
+	search := container.NewBorder(nil, nil, nil, container.NewHBox(wide(s.platform, 160), wide(s.store, 220)), s.search)
+	filters := container.NewBorder(nil, nil, container.NewHBox(dates(s.from), dates(s.to), wide(s.sortSel, 230)),
+		container.NewHBox(columns, clear))
 	selBar := container.NewHBox(s.selectAll, s.selInfo)
 	s.list = container.NewBorder(
-		container.NewVBox(filters, container.NewHScroll(container.NewHBox(tabs...)), s.errLabel, selBar),
+		container.NewVBox(container.NewHScroll(container.NewHBox(tabs...)), search, filters, s.errLabel, selBar),
 		nil, nil, nil, s.table)
 }
 
@@ -343,6 +363,14 @@ func (s *Screen) FocusSearch() {
 	s.win.Canvas().Focus(s.search)
 }
 
+// FocusList moves the keyboard to the order list, on its first row if none is current.
+func (s *Screen) FocusList() {
+	s.win.Canvas().Focus(s.table)
+	if s.table.Current() < 0 && s.counts[s.q.Tab] > 0 {
+		s.table.TypedKey(&fyne.KeyEvent{Name: fyne.KeyHome})
+	}
+}
+
 // SelectAllInTab checks every order of the tab under the current filters.
 func (s *Screen) SelectAllInTab() { s.selectAll.SetChecked(true) }
 
@@ -402,6 +430,9 @@ func (s *Screen) loadCounts(followSearch bool) {
 			s.showTabs()
 			s.showSelection()
 			s.table.Refresh()
+			if counts[s.q.Tab] == 0 && s.OnRowsShown != nil {
+				s.OnRowsShown() // an empty tab is shown as soon as it is counted
+			}
 		}
 	})
 }

@@ -2,13 +2,14 @@ package orders
 
 import (
 	"context"
+	"html"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -77,6 +78,9 @@ func TestTabsShowTheirCountsAndRows(t *testing.T) {
 				t.Errorf("%s shows order %s of %s", tab.Title(), r.OrderNo, r.Tab.Title())
 			}
 		}
+		if len(rows) > 0 && !slices.Contains(drawnText(h.win.Canvas()), rows[0].OrderNo) {
+			t.Errorf("%s: the first order %s is not drawn", tab.Title(), rows[0].OrderNo)
+		}
 		if h.tabButtons[tab].Importance != widget.HighImportance {
 			t.Errorf("%s button is not highlighted", tab.Title())
 		}
@@ -110,6 +114,18 @@ func TestSearchByLastDigitsTrackingAndStore(t *testing.T) {
 	if got := h.orderNos(); len(got) != 1 || got[0] != dbtest.LazadaNew {
 		t.Errorf("search 23 on New Order: %v", got)
 	}
+	// Down goes from the search box into the results; Enter opens the order.
+	h.win.Canvas().Focus(h.search)
+	h.search.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
+	if h.win.Canvas().Focused() != h.table || h.table.Current() != 0 {
+		t.Fatalf("Down from search: focus %T, current row %d", h.win.Canvas().Focused(), h.table.Current())
+	}
+	h.table.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	h.settle()
+	if !h.detail.Visible() || h.detail.Order().OrderNo != dbtest.LazadaNew {
+		t.Fatalf("Enter after search did not open %s", dbtest.LazadaNew)
+	}
+	h.detail.Back()
 	// A tracking number whose order is on another tab takes the list there.
 	h.search.SetText(dbtest.ShopeeTracking)
 	h.search.OnSubmitted(h.search.Text)
@@ -323,7 +339,7 @@ func TestOpenDetailShowsSectionsAndCancelBadge(t *testing.T) {
 	if o.OrderNo != dbtest.LazadaCancelled {
 		t.Fatalf("opened %s", o.OrderNo)
 	}
-	texts := allText(h.detail.Content())
+	texts := drawnText(h.win.Canvas())
 	for _, want := range []string{"Order Details", "Payment Details", "Shipment Details", "Voucher Details",
 		"Package FP0000000001", "LEX MY · Tracking MYMPA0000001", "Not packed yet",
 		"Cancelled: " + dbtest.CancelReason + " (by seller)", "SHOP-lazada"} {
@@ -331,7 +347,7 @@ func TestOpenDetailShowsSectionsAndCancelBadge(t *testing.T) {
 			t.Errorf("detail does not show %q", want)
 		}
 	}
-	if n := countBadges(h.detail.Content(), "Cancelled: "+dbtest.CancelReason+" (by seller)", widgets.BadgeRed); n != 1 {
+	if n := countBadges(h, h.detail.Content(), "Cancelled: "+dbtest.CancelReason+" (by seller)", widgets.BadgeRed); n != 1 {
 		t.Errorf("%d red cancel badges, want 1", n)
 	}
 	// Escape goes back to the list, where it was.
@@ -435,42 +451,17 @@ func TestDataChangedReloadsCounts(t *testing.T) {
 	}
 }
 
-// allText collects every string the widget tree would draw.
-func allText(o fyne.CanvasObject) []string {
+var textRe = regexp.MustCompile(`<text[^>]*>([^<]*)</text>`)
+
+// drawnText is every string the window draws, through Fyne's markup renderer, which walks the
+// canvas as the painter does: hidden widgets and undrawn parts do not count.
+func drawnText(c fyne.Canvas) []string {
 	var out []string
-	var walk func(fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		switch x := o.(type) {
-		case *canvas.Text:
-			out = append(out, x.Text)
-		case *widget.Label:
-			out = append(out, x.Text)
-		case *widget.Card:
-			out = append(out, x.Title, x.Subtitle)
-			if x.Content != nil {
-				walk(x.Content)
-			}
-			return
-		case *widget.Button:
-			out = append(out, x.Text)
-		case *widgets.Badge:
-			out = append(out, x.Text())
-			return
-		}
-		if c, ok := o.(*fyne.Container); ok {
-			for _, child := range c.Objects {
-				walk(child)
-			}
-		}
-		if w, ok := o.(fyne.Widget); ok {
-			if _, isCard := o.(*widget.Card); !isCard {
-				for _, child := range test.WidgetRenderer(w).Objects() {
-					walk(child)
-				}
-			}
+	for _, m := range textRe.FindAllStringSubmatch(test.RenderToMarkup(c), -1) {
+		if t := html.UnescapeString(m[1]); t != "" {
+			out = append(out, t)
 		}
 	}
-	walk(o)
 	return out
 }
 
@@ -484,13 +475,13 @@ func containsText(texts []string, want string) bool {
 }
 
 // countBadges counts the badges in the tree that say text on the given colour.
-func countBadges(o fyne.CanvasObject, text string, bg any) int {
+func countBadges(h *harness, o fyne.CanvasObject, text string, bg any) int {
 	n := 0
 	var walk func(fyne.CanvasObject)
 	walk = func(o fyne.CanvasObject) {
 		switch x := o.(type) {
 		case *widgets.Badge:
-			if x.Visible() && x.Text() == text && x.Colour() == bg {
+			if x.Visible() && x.Text() == text && x.Colour() == bg && slices.Contains(drawnText(h.win.Canvas()), text) {
 				n++
 			}
 			return

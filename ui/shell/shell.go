@@ -49,7 +49,11 @@ func New(win fyne.Window, data Data, screen string) (*Shell, error) {
 	}
 	s := &Shell{win: win, data: data, run: &widgets.Runner{}}
 	s.Orders = orders.New(data, data, data, win, s.run)
-	s.status = widget.NewLabel(fmt.Sprintf("Data file: %s", data.Path()))
+	abs, err := filepath.Abs(data.Path())
+	if err != nil {
+		abs = data.Path()
+	}
+	s.status = widget.NewLabel("Data file: " + abs)
 	s.status.Truncation = fyne.TextTruncateEllipsis
 	content := container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), s.status), nil, nil, s.Orders.Content())
 	win.SetContent(content)

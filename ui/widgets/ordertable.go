@@ -8,7 +8,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -36,25 +35,35 @@ const (
 // TimeLayout is how the table shows times.
 const TimeLayout = "02 Jan 15:04"
 
+// fit is a column width that holds the sample text (and the header) without truncation.
+func fit(sample, header string, min float32) float32 {
+	size := theme.TextSize()
+	w := fyne.MeasureText(sample, size, fyne.TextStyle{}).Width
+	w = max(w, fyne.MeasureText(header, size, fyne.TextStyle{Bold: true}).Width)
+	// The label pads its text on both sides; a little more keeps the text off the cell edge.
+	return max(min, w+2*theme.InnerPadding()+2*theme.Padding())
+}
+
 // OrderColumns are the order list's columns in screen order.
 func OrderColumns() []Column {
+	stamp := fit("28 Nov 23:59", "Updated", 0)
 	return []Column{
-		{ID: ColSelect, Title: "", Width: 36},
-		{ID: ColOpen, Title: "", Width: 36},
-		{ID: "order", Title: "Order No.", Width: 170, Text: func(r domain.OrderRow) string { return r.OrderNo }},
+		{ID: ColSelect, Title: "", Width: 40},
+		{ID: ColOpen, Title: "", Width: 40},
+		{ID: "order", Title: "Order No.", Width: fit("576400000000000000", "Order No.", 0), Text: func(r domain.OrderRow) string { return r.OrderNo }},
 		{ID: "store", Title: "Store", Width: 170, Hideable: true, Text: func(r domain.OrderRow) string { return r.StoreName }},
-		{ID: ColPlatform, Title: "Platform", Width: 110, Hideable: true, Text: func(r domain.OrderRow) string { return r.Platform.Title() }},
-		{ID: "created", Title: "Created", Width: 110, Hideable: true, Text: func(r domain.OrderRow) string { return r.CreatedAt.Local().Format(TimeLayout) }},
-		{ID: "updated", Title: "Updated", Width: 110, Hideable: true, Text: func(r domain.OrderRow) string { return r.UpdatedAt.Local().Format(TimeLayout) }},
+		{ID: ColPlatform, Title: "Platform", Width: fit("TikTok Shop", "Platform", 0) + 6, Hideable: true, Text: func(r domain.OrderRow) string { return r.Platform.Title() }},
+		{ID: "created", Title: "Created", Width: stamp, Hideable: true, Text: func(r domain.OrderRow) string { return r.CreatedAt.Local().Format(TimeLayout) }},
+		{ID: "updated", Title: "Updated", Width: stamp, Hideable: true, Text: func(r domain.OrderRow) string { return r.UpdatedAt.Local().Format(TimeLayout) }},
 		{ID: "items", Title: "Items", Width: 230, Hideable: true, Text: func(r domain.OrderRow) string {
 			return fmt.Sprintf("%d × %s", r.Units, r.FirstItem)
 		}},
-		{ID: "total", Title: "Total", Width: 100, Hideable: true, Text: func(r domain.OrderRow) string { return r.Total.String() }},
+		{ID: "total", Title: "Total", Width: fit("RM 12,345.00", "Total", 0), Hideable: true, Text: func(r domain.OrderRow) string { return r.Total.String() }},
 		{ID: ColStatus, Title: "Platform Status", Width: 200, Hideable: true, Text: func(r domain.OrderRow) string { return domain.StatusLabel(r.Status) }},
 		{ID: "shipping", Title: "Shipping / Tracking No.", Width: 230, Hideable: true, Text: func(r domain.OrderRow) string {
 			return strings.Join(nonEmpty(r.Provider, r.TrackingNo), " · ")
 		}},
-		{ID: "posted", Title: "Posted", Width: 70, Hideable: true, Text: func(r domain.OrderRow) string {
+		{ID: "posted", Title: "Posted", Width: fit("Posted", "Posted", 0), Hideable: true, Text: func(r domain.OrderRow) string {
 			if r.Posted {
 				return "Posted"
 			}
@@ -262,9 +271,11 @@ func (t *OrderTable) pageRows() int {
 	return 10
 }
 
-// cell is the template every table cell is made from; each column uses the parts it needs.
+// cell is the template every table cell is made from; each column uses the parts it needs. It
+// is a widget with its own layout: parts are shown and hidden as the cell is reused for other
+// columns, and the label always gets the room the visible parts leave.
 type cell struct {
-	*fyne.Container
+	widget.BaseWidget
 	bg     *canvas.Rectangle
 	icon   *widget.Icon
 	swatch *canvas.Rectangle
@@ -281,12 +292,56 @@ func newCell() fyne.CanvasObject {
 		badge:  NewBadge("", BadgeGrey),
 	}
 	c.label.Truncation = fyne.TextTruncateEllipsis
-	c.swatch.SetMinSize(fyne.NewSize(6, 18))
 	c.swatch.CornerRadius = 2
-	left := container.NewHBox(c.icon, container.NewCenter(c.swatch))
-	c.Container = container.NewStack(c.bg, container.NewBorder(nil, nil, left, container.NewCenter(c.badge), c.label))
+	c.ExtendBaseWidget(c)
 	return c
 }
+
+func (c *cell) CreateRenderer() fyne.WidgetRenderer { return &cellRenderer{c} }
+
+type cellRenderer struct{ c *cell }
+
+func (r *cellRenderer) Layout(size fyne.Size) {
+	c, pad := r.c, theme.Padding()
+	c.bg.Resize(size)
+	x := float32(0)
+	if c.icon.Visible() {
+		s := theme.IconInlineSize()
+		c.icon.Move(fyne.NewPos((size.Width-s)/2, (size.Height-s)/2)) // alone in its column: centred
+		c.icon.Resize(fyne.NewSquareSize(s))
+	}
+	if c.swatch.Visible() {
+		c.swatch.Move(fyne.NewPos(theme.InnerPadding(), (size.Height-18)/2))
+		c.swatch.Resize(fyne.NewSize(6, 18))
+		x = theme.InnerPadding() + 6 - pad
+	}
+	right := size.Width
+	if c.badge.Visible() {
+		bs := c.badge.MinSize()
+		right -= bs.Width + pad
+		c.badge.Move(fyne.NewPos(right, (size.Height-bs.Height)/2))
+		c.badge.Resize(bs)
+	}
+	c.label.Move(fyne.NewPos(x, 0))
+	c.label.Resize(fyne.NewSize(max(0, right-x), size.Height))
+}
+
+func (r *cellRenderer) MinSize() fyne.Size {
+	h := max(r.c.label.MinSize().Height, theme.IconInlineSize()+2*theme.Padding())
+	return fyne.NewSize(theme.IconInlineSize()+2*theme.Padding(), h)
+}
+
+func (r *cellRenderer) Refresh() {
+	r.Layout(r.c.Size())
+	r.c.bg.Refresh()
+}
+
+func (r *cellRenderer) Objects() []fyne.CanvasObject {
+	c := r.c
+	return []fyne.CanvasObject{c.bg, c.icon, c.swatch, c.label, c.badge}
+}
+
+func (r *cellRenderer) Destroy() {}
 
 func (t *OrderTable) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	c := o.(*cell)
@@ -304,7 +359,7 @@ func (t *OrderTable) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	default:
 		c.bg.FillColor = color.Transparent
 	}
-	c.bg.Refresh()
+	defer c.Refresh() // lay out again: the parts shown may have changed
 	c.icon.Hide()
 	c.swatch.Hide()
 	c.badge.Set("", BadgeGrey)
@@ -334,7 +389,6 @@ func (t *OrderTable) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	case ColPlatform:
 		c.swatch.FillColor = PlatformColour(r.Platform)
 		c.swatch.Show()
-		c.swatch.Refresh()
 	case ColStatus:
 		if text, bg := RowBadge(r); text != "" {
 			c.badge.Set(text, bg)

@@ -1,0 +1,95 @@
+// Command kedai is the Kedai desktop back office. With no subcommand it opens the window; the
+// subcommands script the same work for administrators and tests (see ../../README.md).
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// command is one subcommand: it parses its own flags from args.
+type command struct {
+	name  string
+	usage string
+	run   func(args []string, stdout io.Writer) error
+}
+
+func commands() []command {
+	return []command{
+		{"demo", "demo --db FILE [--orders N] [--seed N]   create a demo workspace", cmdDemo},
+		{"orders", "orders --db FILE [--tab SLUG] [--search Q] [--json]   list orders", cmdOrders},
+	}
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		name := args[0]
+		if name == "help" {
+			usage(stdout)
+			return 0
+		}
+		for _, c := range commands() {
+			if c.name == name {
+				err := c.run(args[1:], stdout)
+				if errors.Is(err, flag.ErrHelp) {
+					fmt.Fprintln(stdout, "usage: kedai "+c.usage)
+					return 0
+				}
+				if err != nil {
+					fmt.Fprintf(stderr, "kedai %s: %s\n", name, oneLine(err))
+					return 1
+				}
+				return 0
+			}
+		}
+		fmt.Fprintf(stderr, "kedai: unknown command %q (try: kedai help)\n", name)
+		return 2
+	}
+	if err := runWindow(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			usage(stdout)
+			return 0
+		}
+		fmt.Fprintf(stderr, "kedai: %s\n", oneLine(err))
+		return 1
+	}
+	return 0
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: kedai [--db FILE] [--screen orders]   open the desktop app")
+	for _, c := range commands() {
+		fmt.Fprintln(w, "       kedai "+c.usage)
+	}
+}
+
+// oneLine keeps an error to the single line the command-line contract promises.
+func oneLine(err error) string {
+	return strings.Join(strings.Fields(err.Error()), " ")
+}
+
+// flags makes a flag set that reports errors to the caller instead of printing usage.
+func flags(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	return fs
+}
+
+// parse parses flags and refuses stray arguments, which are always a mistake here.
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	return nil
+}

@@ -1,0 +1,187 @@
+//go:build xvfb
+
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"image"
+	"image/color"
+	_ "image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// These tests drive the real binary in a real X server. `make test` runs them; they need Xvfb,
+// xdotool and ImageMagick, which .ci/run installs, and fail (never skip) without them.
+
+// buildKedai compiles the window binary once per test run.
+func buildKedai(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "kedai")
+	cmd := exec.Command("go", "build", "-tags", "migrated_fynedo", "-o", bin, ".")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("building kedai: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// display is an Xvfb server for one test.
+type display struct {
+	name string
+	cmd  *exec.Cmd
+}
+
+func startXvfb(t *testing.T) *display {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp")
+	cmd.ExtraFiles = []*os.File{w}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("starting Xvfb (install the xvfb package): %v", err)
+	}
+	w.Close()
+	line, err := bufio.NewReader(r).ReadString('\n')
+	r.Close()
+	if err != nil {
+		cmd.Process.Kill()
+		t.Fatalf("Xvfb did not report its display: %v", err)
+	}
+	d := &display{name: ":" + strings.TrimSpace(line), cmd: cmd}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	return d
+}
+
+func (d *display) env() []string {
+	return append(os.Environ(), "DISPLAY="+d.name, "LANG=en_US.UTF-8")
+}
+
+// waitWindow waits until a window with the title is mapped.
+func (d *display) waitWindow(t *testing.T, title string, timeout time.Duration) string {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		cmd := exec.Command("xdotool", "search", "--onlyvisible", "--name", title)
+		cmd.Env = d.env()
+		out, _ := cmd.Output()
+		if id := strings.TrimSpace(string(out)); id != "" {
+			return strings.Fields(id)[0]
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("no window titled %q after %v", title, timeout)
+	return ""
+}
+
+// screenshot captures the whole screen as PNG bytes.
+func (d *display) screenshot(t *testing.T) []byte {
+	t.Helper()
+	cmd := exec.Command("import", "-window", "root", "png:-")
+	cmd.Env = d.env()
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("screenshot (install imagemagick): %v", err)
+	}
+	return out
+}
+
+// rendered reports whether a screenshot shows a drawn window: many colours, most of the screen
+// covered, and the accent colour of the highlighted tab button somewhere.
+func rendered(png []byte) (ok bool, why string) {
+	img, _, err := image.Decode(bytes.NewReader(png))
+	if err != nil {
+		return false, err.Error()
+	}
+	b := img.Bounds()
+	colours := map[color.RGBA]int{}
+	accent := 0
+	for y := b.Min.Y; y < b.Max.Y; y += 2 {
+		for x := b.Min.X; x < b.Max.X; x += 2 {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			c := color.RGBA{uint8(r >> 8), uint8(g >> 8), uint8(bl >> 8), 255}
+			colours[c]++
+			if c.B > 180 && c.R < 120 && c.G > 80 && c.G < 200 { // Fyne's primary blue
+				accent++
+			}
+		}
+	}
+	most := 0
+	for _, n := range colours {
+		most = max(most, n)
+	}
+	total := (b.Dx() / 2) * (b.Dy() / 2)
+	switch {
+	case len(colours) < 30:
+		return false, fmt.Sprintf("only %d colours", len(colours))
+	case most > total*97/100:
+		return false, "one colour covers the screen"
+	case accent < 50:
+		return false, "no highlighted tab"
+	}
+	return true, ""
+}
+
+// shotPath is where screenshots are kept for people to look at (CI keeps this folder).
+func shotPath(t *testing.T, name string) string {
+	dir := os.Getenv("KEDAI_SHOTS")
+	if dir == "" {
+		dir, _ = filepath.Abs("../../shots")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return filepath.Join(dir, name)
+}
+
+func TestWindowShowsOrders(t *testing.T) {
+	bin := buildKedai(t)
+	dir := t.TempDir()
+	data := filepath.Join(dir, "demo.db")
+	if out, err := exec.Command(bin, "demo", "--db", data, "--orders", "3000").CombinedOutput(); err != nil {
+		t.Fatalf("kedai demo: %v\n%s", err, out)
+	}
+	d := startXvfb(t)
+	app := exec.Command(bin, "--db", data)
+	app.Env = d.env()
+	var stderr bytes.Buffer
+	app.Stderr = &stderr
+	if err := app.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { app.Process.Kill(); app.Wait() })
+	d.waitWindow(t, "Kedai", 30*time.Second)
+
+	var png []byte
+	var why string
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		png = d.screenshot(t)
+		var ok bool
+		if ok, why = rendered(png); ok || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+	path := shotPath(t, "orders-window.png")
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fmt.Println("screenshot:", path)
+	if why != "" {
+		t.Fatalf("the window did not render (%s); stderr:\n%s", why, stderr.String())
+	}
+	if app.ProcessState != nil {
+		t.Fatalf("kedai exited early: %s", stderr.String())
+	}
+	if strings.Contains(stderr.String(), "panic") {
+		t.Fatalf("kedai panicked:\n%s", stderr.String())
+	}
+}
