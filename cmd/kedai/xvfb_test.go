@@ -118,6 +118,20 @@ func rendered(png []byte) (ok bool, why string) {
 		most = max(most, n)
 	}
 	total := (b.Dx() / 2) * (b.Dy() / 2)
+	// The table body (below the filters, left of any scroll bar) must hold drawn rows: with rows
+	// of text no colour covers more than about 87% of it; empty cells leave it one colour and
+	// grid lines (97%).
+	body := map[color.RGBA]int{}
+	bodyN, bodyMost := 0, 0
+	for y := b.Dy() * 30 / 100; y < b.Dy()*90/100; y++ {
+		for x := 0; x < b.Dx()*80/100; x++ {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			c := color.RGBA{uint8(r >> 8), uint8(g >> 8), uint8(bl >> 8), 255}
+			body[c]++
+			bodyN++
+			bodyMost = max(bodyMost, body[c])
+		}
+	}
 	switch {
 	case len(colours) < 30:
 		return false, fmt.Sprintf("only %d colours", len(colours))
@@ -125,6 +139,8 @@ func rendered(png []byte) (ok bool, why string) {
 		return false, "one colour covers the screen"
 	case accent < 50:
 		return false, "no highlighted tab"
+	case bodyMost > bodyN*92/100:
+		return false, fmt.Sprintf("the order table is empty (%d%% one colour)", 100*bodyMost/bodyN)
 	}
 	return true, ""
 }

@@ -424,6 +424,9 @@ func TestCountsAgreeWithRows(t *testing.T) {
 		{From: t0.Add(30 * time.Minute), To: t0.Add(90 * time.Minute)},
 		{Search: "23"},
 		{Search: "butik"},
+		{Search: "butik", From: t0.Add(30 * time.Minute), To: t0.Add(90 * time.Minute)},
+		{Search: "23", Platform: domain.TikTok},
+		{Search: "no-such-thing"},
 	}
 	for _, q := range queries {
 		counts, err := d.TabCounts(ctx, q)
@@ -443,7 +446,7 @@ func TestCountsAgreeWithRows(t *testing.T) {
 			}
 			total += len(ids)
 		}
-		if q.Platform == domain.Shopee && len(q.StoreIDs) > 0 {
+		if q.Platform == domain.Shopee && len(q.StoreIDs) > 0 || q.Search == "no-such-thing" {
 			if total != 0 {
 				t.Errorf("contradictory filter found %d", total)
 			}
@@ -502,6 +505,33 @@ func TestSearch(t *testing.T) {
 	rows, _ := d.FindOrders(ctx, "TRK10000123", 5)
 	if len(rows) == 0 || rows[0].OrderNo != "ORD-1000000123" {
 		t.Errorf("FindOrders exact first: %+v", rows)
+	}
+}
+
+// A text that is both a store's name and the end of order numbers finds both.
+func TestSearchMatchingStoreAndNumbers(t *testing.T) {
+	d, _ := openTemp(t)
+	seedList(t, d, 200)
+	shop := addStore(t, d, domain.Shopee, "Kedai 0123")
+	save(t, d, order(shop, "SHOP-A", "READY_TO_SHIP", t0), order(shop, "SHOP-B", "SHIPPED", t0))
+	q := domain.OrderQuery{Search: "0123"}
+	counts, err := d.TabCounts(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	var nos []string
+	for _, tab := range domain.Tabs {
+		total += counts[tab]
+		q.Tab = tab
+		rows, _ := d.OrderPage(ctx, q, nil, 100)
+		for _, r := range rows {
+			nos = append(nos, r.OrderNo)
+		}
+	}
+	// ORD-0000000123, ORD-1000000123, ORD-2000000123 and the store's two orders.
+	if total != 5 || len(nos) != 5 {
+		t.Errorf("counts %v rows %v", counts, nos)
 	}
 }
 

@@ -132,8 +132,48 @@ func keyMatch(text string) (string, []any) {
 		[]any{k, k + keyRangeEnd, r, r + keyRangeEnd}
 }
 
+// search is how a query's search text will be found, decided before the SQL is built: matching
+// keys are few, so the query starts from them; a store name is a store filter over the tab
+// index. Left to itself, SQLite would scan the whole tab to test each order against the keys.
+type search struct {
+	text   string
+	keys   bool    // some order number, tracking number or package id matches
+	stores []int64 // stores in scope whose name matches
+}
+
+func (d *DB) resolve(ctx context.Context, q domain.OrderQuery) (search, error) {
+	sr := search{text: strings.TrimSpace(q.Search)}
+	if sr.text == "" {
+		return sr, nil
+	}
+	k := normKey(sr.text)
+	r := reverse(k)
+	err := d.r.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM search_keys WHERE key >= ? AND key < ?)
+		OR EXISTS (SELECT 1 FROM search_keys WHERE key_rev >= ? AND key_rev < ?)`,
+		k, k+keyRangeEnd, r, r+keyRangeEnd).Scan(&sr.keys)
+	if err != nil {
+		return sr, explain(d.path, err)
+	}
+	scope, all := d.storeScope(q)
+	sr.stores = d.searchStores(sr.text, scope, all)
+	return sr, nil
+}
+
+// none reports a search that cannot match anything.
+func (sr search) none() bool { return sr.text != "" && !sr.keys && len(sr.stores) == 0 }
+
+// from is the FROM clause: the matching keys drive the query when only keys match.
+func (sr search) from() (string, []any) {
+	if sr.keys && len(sr.stores) == 0 {
+		sub, args := keyMatch(sr.text)
+		// CROSS JOIN keeps SQLite's join order: candidates first, then each order by its id.
+		return "(" + sub + ") k CROSS JOIN orders o ON o.id = k.order_id", args
+	}
+	return "orders o", nil
+}
+
 // where builds the filter for a query; withTab=false leaves the tab out (for per-tab counts).
-func (d *DB) where(q domain.OrderQuery, withTab bool) filter {
+func (d *DB) where(q domain.OrderQuery, sr search, withTab bool) filter {
 	var f filter
 	archived := 0
 	if q.Archived {
@@ -159,13 +199,14 @@ func (d *DB) where(q domain.OrderQuery, withTab bool) filter {
 	if !q.To.IsZero() {
 		f.add("o.created_at < ?", q.To.UnixMilli())
 	}
-	if text := strings.TrimSpace(q.Search); text != "" {
-		sub, args := keyMatch(text)
-		if stores := d.searchStores(text, scope, all); len(stores) > 0 {
-			f.add("(o.id IN ("+sub+") OR +o.store_id IN ("+idList(stores)+"))", args...)
-		} else {
-			f.add("o.id IN ("+sub+")", args...)
-		}
+	switch {
+	case sr.none():
+		f.none = true
+	case sr.keys && len(sr.stores) > 0: // rare: the text is both a store name and a number's end
+		sub, args := keyMatch(sr.text)
+		f.add("(o.id IN ("+sub+") OR +o.store_id IN ("+idList(sr.stores)+"))", args...)
+	case len(sr.stores) > 0:
+		f.add("+o.store_id IN (" + idList(sr.stores) + ")")
 	}
 	return f
 }
@@ -178,8 +219,8 @@ func sortColumn(q domain.OrderQuery) string {
 }
 
 // pageSQL is the list query in the query's order, optionally after (or before) a cursor.
-func (d *DB) pageSQL(q domain.OrderQuery, after *domain.Cursor, backwards bool) (string, []any, bool) {
-	f := d.where(q, true)
+func (d *DB) pageSQL(q domain.OrderQuery, sr search, after *domain.Cursor, backwards bool) (string, []any, bool) {
+	f := d.where(q, sr, true)
 	if f.none {
 		return "", nil, false
 	}
@@ -195,37 +236,38 @@ func (d *DB) pageSQL(q domain.OrderQuery, after *domain.Cursor, backwards bool) 
 	if after != nil {
 		f.add("("+col+", o.id) "+cmp+" (?, ?)", after.Key, after.ID)
 	}
-	return "SELECT " + rowColumns + " FROM orders o WHERE " + f.sql() +
-		" ORDER BY " + col + " " + dir + ", o.id " + dir, f.args, true
+	from, args := sr.from()
+	return "SELECT " + rowColumns + " FROM " + from + " WHERE " + f.sql() +
+		" ORDER BY " + col + " " + dir + ", o.id " + dir, append(args, f.args...), true
+}
+
+// page runs the list query with a LIMIT (and OFFSET) tail.
+func (d *DB) page(ctx context.Context, q domain.OrderQuery, after *domain.Cursor, backwards bool, tail string, tailArgs ...any) ([]domain.OrderRow, error) {
+	sr, err := d.resolve(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	query, args, ok := d.pageSQL(q, sr, after, backwards)
+	if !ok {
+		return nil, nil
+	}
+	rows, err := d.r.QueryContext(ctx, query+tail, append(args, tailArgs...)...)
+	if err != nil {
+		return nil, explain(d.path, err)
+	}
+	out, err := d.scanRows(rows)
+	return out, explain(d.path, err)
 }
 
 // OrderPage returns up to limit rows of the list, starting after the cursor (nil: from the top).
 // This is keyset paging: as fast on the thousandth page as on the first.
 func (d *DB) OrderPage(ctx context.Context, q domain.OrderQuery, after *domain.Cursor, limit int) ([]domain.OrderRow, error) {
-	query, args, ok := d.pageSQL(q, after, false)
-	if !ok {
-		return nil, nil
-	}
-	rows, err := d.r.QueryContext(ctx, query+" LIMIT ?", append(args, limit)...)
-	if err != nil {
-		return nil, explain(d.path, err)
-	}
-	out, err := d.scanRows(rows)
-	return out, explain(d.path, err)
+	return d.page(ctx, q, after, false, " LIMIT ?", limit)
 }
 
 // OrderPageAt returns rows by position, for a jump of the scroll bar far from any loaded page.
 func (d *DB) OrderPageAt(ctx context.Context, q domain.OrderQuery, offset, limit int) ([]domain.OrderRow, error) {
-	query, args, ok := d.pageSQL(q, nil, false)
-	if !ok {
-		return nil, nil
-	}
-	rows, err := d.r.QueryContext(ctx, query+" LIMIT ? OFFSET ?", append(args, limit, offset)...)
-	if err != nil {
-		return nil, explain(d.path, err)
-	}
-	out, err := d.scanRows(rows)
-	return out, explain(d.path, err)
+	return d.page(ctx, q, nil, false, " LIMIT ? OFFSET ?", limit, offset)
 }
 
 // Adjacent returns the order before or after the given one in the list's order (for previous and
@@ -243,17 +285,9 @@ func (d *DB) Adjacent(ctx context.Context, q domain.OrderQuery, id int64, next b
 	if q.Sort == domain.SortUpdated {
 		cur.Key = updated
 	}
-	query, args, ok := d.pageSQL(q, &cur, !next)
-	if !ok {
-		return domain.OrderRow{}, false, nil
-	}
-	rows, err := d.r.QueryContext(ctx, query+" LIMIT 1", args...)
-	if err != nil {
-		return domain.OrderRow{}, false, explain(d.path, err)
-	}
-	out, err := d.scanRows(rows)
+	out, err := d.page(ctx, q, &cur, !next, " LIMIT 1")
 	if err != nil || len(out) == 0 {
-		return domain.OrderRow{}, false, explain(d.path, err)
+		return domain.OrderRow{}, false, err
 	}
 	return out[0], true, nil
 }
@@ -261,28 +295,38 @@ func (d *DB) Adjacent(ctx context.Context, q domain.OrderQuery, id int64, next b
 // TabCounts counts the orders on every tab under the query's filters (its own tab is ignored).
 func (d *DB) TabCounts(ctx context.Context, q domain.OrderQuery) (map[domain.Tab]int, error) {
 	counts := make(map[domain.Tab]int, len(domain.Tabs))
-	var query string
-	var args []any
+	sr, err := d.resolve(ctx, q)
+	if err != nil {
+		return nil, err
+	}
 	archived := 0
 	if q.Archived {
 		archived = 1
 	}
+	dated := !q.From.IsZero() || !q.To.IsZero()
+	var query string
+	var args []any
 	switch {
-	case strings.TrimSpace(q.Search) == "" && q.From.IsZero() && q.To.IsZero():
+	case sr.none():
+		return counts, nil
+	case !dated && !sr.keys:
 		// The counters the triggers keep: no order is read.
+		scope, all := d.storeScope(q)
+		if sr.text != "" {
+			scope, all = sr.stores, false
+		}
+		if !all && len(scope) == 0 {
+			return counts, nil
+		}
 		query = `SELECT tab, sum(n) FROM tab_counts WHERE archived = ?`
 		args = []any{archived}
-		scope, all := d.storeScope(q)
 		if !all {
-			if len(scope) == 0 {
-				return counts, nil
-			}
 			query += " AND store_id IN (" + idList(scope) + ")"
 		}
 		query += " GROUP BY tab"
-	case strings.TrimSpace(q.Search) == "":
+	case !sr.keys:
 		// A date range: one index range per tab.
-		f := d.where(q, false)
+		f := d.where(q, sr, false)
 		if f.none {
 			return counts, nil
 		}
@@ -293,12 +337,13 @@ func (d *DB) TabCounts(ctx context.Context, q domain.OrderQuery) (map[domain.Tab
 		}
 		query = strings.Join(parts, " UNION ALL ")
 	default:
-		f := d.where(q, false)
+		f := d.where(q, sr, false)
 		if f.none {
 			return counts, nil
 		}
-		query = "SELECT o.tab, count(*) FROM orders o WHERE " + f.sql() + " GROUP BY o.tab"
-		args = f.args
+		from, fromArgs := sr.from()
+		query = "SELECT o.tab, count(*) FROM " + from + " WHERE " + f.sql() + " GROUP BY o.tab"
+		args = append(fromArgs, f.args...)
 	}
 	rows, err := d.r.QueryContext(ctx, query, args...)
 	if err != nil {
@@ -318,7 +363,11 @@ func (d *DB) TabCounts(ctx context.Context, q domain.OrderQuery) (map[domain.Tab
 // OrderIDs lists the ids of every order the query matches, in list order: for commands that work
 // on a whole tab, and "select all in this tab".
 func (d *DB) OrderIDs(ctx context.Context, q domain.OrderQuery) ([]int64, error) {
-	query, args, ok := d.pageSQL(q, nil, false)
+	sr, err := d.resolve(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	query, args, ok := d.pageSQL(q, sr, nil, false)
 	if !ok {
 		return nil, nil
 	}
@@ -372,7 +421,7 @@ func (d *DB) FindOrders(ctx context.Context, text string, limit int) ([]domain.O
 	}
 	sub, args := keyMatch(text)
 	k := normKey(text)
-	query := `SELECT ` + rowColumns + ` FROM orders o WHERE o.id IN (` + sub + `)
+	query := `SELECT ` + rowColumns + ` FROM (` + sub + `) c CROSS JOIN orders o ON o.id = c.order_id
 		ORDER BY EXISTS (SELECT 1 FROM search_keys s WHERE s.order_id = o.id AND s.key = ?) DESC, o.created_at DESC, o.id DESC LIMIT ?`
 	rows, err := d.r.QueryContext(ctx, query, append(args, k, limit)...)
 	if err != nil {
