@@ -22,6 +22,7 @@ import (
 	"github.com/kedai-app/kedai/sync/db"
 	"github.com/kedai-app/kedai/sync/demo"
 	"github.com/kedai-app/kedai/ui/shell"
+	"github.com/kedai-app/kedai/ui/widgets"
 )
 
 // appID matches FyneApp.toml.
@@ -73,7 +74,7 @@ func runWindow(args []string) error {
 		if _, err := d.RefreshAgedTabs(context.Background(), time.Now()); err != nil {
 			fmt.Fprintln(os.Stderr, "kedai:", oneLine(err))
 		}
-		sh, err = shell.New(w, d, *screen)
+		sh, err = shell.New(w, d, *screen, nil)
 		if err != nil {
 			failure = err
 			showFatal(w, err)
@@ -127,8 +128,8 @@ func welcome(w fyne.Window, path string, open func()) {
 	status := widget.NewLabel("")
 	status.Alignment = fyne.TextAlignCenter
 	var cancel context.CancelFunc
-	var demoBtn, emptyBtn, cancelBtn *widget.Button
-	demoBtn = widget.NewButton("Open the demo workspace", func() {
+	var demoBtn, emptyBtn, cancelBtn *widgets.Button
+	demoBtn = widgets.NewButton("Open the demo workspace", func() {
 		demoBtn.Disable()
 		emptyBtn.Disable()
 		cancelBtn.Show()
@@ -159,8 +160,8 @@ func welcome(w fyne.Window, path string, open func()) {
 		}()
 	})
 	demoBtn.Importance = widget.HighImportance
-	emptyBtn = widget.NewButton("Start with an empty workspace", open)
-	cancelBtn = widget.NewButton("Cancel", func() {
+	emptyBtn = widgets.NewButton("Start with an empty workspace", open)
+	cancelBtn = widgets.NewButton("Cancel", func() {
 		if cancel != nil {
 			cancel()
 		}

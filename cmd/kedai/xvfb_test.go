@@ -157,24 +157,19 @@ func shotPath(t *testing.T, name string) string {
 	return filepath.Join(dir, name)
 }
 
-func TestWindowShowsOrders(t *testing.T) {
-	bin := buildKedai(t)
-	dir := t.TempDir()
-	data := filepath.Join(dir, "demo.db")
-	if out, err := exec.Command(bin, "demo", "--db", data, "--orders", "3000").CombinedOutput(); err != nil {
-		t.Fatalf("kedai demo: %v\n%s", err, out)
+// key sends keystrokes to the focused window, as a person at the keyboard would.
+func (d *display) key(t *testing.T, keys ...string) {
+	t.Helper()
+	cmd := exec.Command("xdotool", append([]string{"key", "--delay", "50"}, keys...)...)
+	cmd.Env = d.env()
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("xdotool key %v: %v %s", keys, err, out)
 	}
-	d := startXvfb(t)
-	app := exec.Command(bin, "--db", data)
-	app.Env = d.env()
-	var stderr bytes.Buffer
-	app.Stderr = &stderr
-	if err := app.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { app.Process.Kill(); app.Wait() })
-	d.waitWindow(t, "Kedai", 30*time.Second)
+}
 
+// waitRendered takes screenshots until one shows the order list, and keeps the last.
+func (d *display) waitRendered(t *testing.T, name string, stderr *bytes.Buffer) {
+	t.Helper()
 	var png []byte
 	var why string
 	deadline := time.Now().Add(20 * time.Second)
@@ -186,7 +181,7 @@ func TestWindowShowsOrders(t *testing.T) {
 		}
 		time.Sleep(300 * time.Millisecond)
 	}
-	path := shotPath(t, "orders-window.png")
+	path := shotPath(t, name)
 	if err := os.WriteFile(path, png, 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -194,10 +189,53 @@ func TestWindowShowsOrders(t *testing.T) {
 	if why != "" {
 		t.Fatalf("the window did not render (%s); stderr:\n%s", why, stderr.String())
 	}
-	if app.ProcessState != nil {
-		t.Fatalf("kedai exited early: %s", stderr.String())
-	}
 	if strings.Contains(stderr.String(), "panic") {
 		t.Fatalf("kedai panicked:\n%s", stderr.String())
 	}
+}
+
+// launch starts the window on the display and stops it when the test ends; its stderr is kept.
+func (d *display) launch(t *testing.T, bin string, args ...string) *bytes.Buffer {
+	t.Helper()
+	app := exec.Command(bin, args...)
+	app.Env = d.env()
+	var stderr bytes.Buffer
+	app.Stderr = &stderr
+	if err := app.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { app.Process.Kill(); app.Wait() })
+	d.waitWindow(t, "Kedai", 30*time.Second)
+	return &stderr
+}
+
+// The first start on a new data file offers the demo workspace; Enter takes it.
+func TestWindowFirstStartOffersDemo(t *testing.T) {
+	bin := buildKedai(t)
+	data := filepath.Join(t.TempDir(), "new", "kedai.db")
+	d := startXvfb(t)
+	stderr := d.launch(t, bin, "--db", data)
+	time.Sleep(time.Second)
+	if ok, _ := rendered(d.screenshot(t)); ok {
+		t.Fatal("a new data file went straight to the order list")
+	}
+	if _, err := os.Stat(data); err == nil {
+		t.Fatal("the data file exists before the seller chose")
+	}
+	d.key(t, "Return")
+	d.waitRendered(t, "first-start-demo.png", stderr)
+	if st, err := os.Stat(data); err != nil || st.Size() == 0 {
+		t.Fatalf("no demo workspace was written: %v", err)
+	}
+}
+
+func TestWindowShowsOrders(t *testing.T) {
+	bin := buildKedai(t)
+	dir := t.TempDir()
+	data := filepath.Join(dir, "demo.db")
+	if out, err := exec.Command(bin, "demo", "--db", data, "--orders", "3000").CombinedOutput(); err != nil {
+		t.Fatalf("kedai demo: %v\n%s", err, out)
+	}
+	d := startXvfb(t)
+	d.waitRendered(t, "orders-window.png", d.launch(t, bin, "--db", data))
 }

@@ -168,8 +168,8 @@ func (v *View) render(shopID string) {
 	default:
 		v.flagBadge.Set("", widgets.BadgeGrey)
 	}
-	v.subtitle.SetText(fmt.Sprintf("%s · %s · created %s · %s",
-		o.StoreName, domain.StatusLabel(o.Status), o.CreatedAt.Local().Format(domain.TimeLayout), o.Total))
+	v.subtitle.SetText(joinParts(o.StoreName, domain.StatusLabel(o.Status),
+		"created "+o.CreatedAt.Local().Format(domain.TimeLayout), o.Total.String()))
 	v.prevBtn.Disable()
 	v.nextBtn.Disable()
 	if v.prev != nil {
@@ -266,18 +266,26 @@ func PackageTitle(p domain.Package) (title, subtitle string) {
 	if p.ID == "" {
 		return "Not packed yet", ""
 	}
-	title = "Package " + p.ID
-	var parts []string
-	if p.Provider != "" {
-		parts = append(parts, p.Provider)
+	return "Package " + p.ID, joinParts(p.Provider, labelled("Tracking ", p.TrackingNo), domain.StatusLabel(p.Status))
+}
+
+// joinParts joins the parts that say something with " · ".
+func joinParts(parts ...string) string {
+	var out []string
+	for _, p := range parts {
+		if p != "" {
+			out = append(out, p)
+		}
 	}
-	if p.TrackingNo != "" {
-		parts = append(parts, "Tracking "+p.TrackingNo)
+	return strings.Join(out, " · ")
+}
+
+// labelled puts a label before a value, or says nothing when there is no value.
+func labelled(label, value string) string {
+	if value == "" {
+		return ""
 	}
-	if p.Status != "" {
-		parts = append(parts, domain.StatusLabel(p.Status))
-	}
-	return title, strings.Join(parts, " · ")
+	return label + value
 }
 
 func packagePanel(g domain.PackageGroup) fyne.CanvasObject {
@@ -286,17 +294,7 @@ func packagePanel(g domain.PackageGroup) fyne.CanvasObject {
 	for _, l := range Lines(g.Items) {
 		name := widget.NewLabelWithStyle(l.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		name.Wrapping = fyne.TextWrapWord
-		var meta []string
-		if l.Variation != "" {
-			meta = append(meta, l.Variation)
-		}
-		if l.SKU != "" {
-			meta = append(meta, "SKU "+l.SKU)
-		}
-		if l.Status != "" {
-			meta = append(meta, domain.StatusLabel(l.Status))
-		}
-		detail := widget.NewLabel(strings.Join(meta, " · "))
+		detail := widget.NewLabel(joinParts(l.Variation, labelled("SKU ", l.SKU), domain.StatusLabel(l.Status)))
 		detail.Selectable = true
 		price := widget.NewLabel(fmt.Sprintf("%d × %s = %s", l.Units, l.PaidPrice, l.PaidPrice.Times(l.Units)))
 		left := container.NewVBox(name, detail)

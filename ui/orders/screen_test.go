@@ -2,8 +2,6 @@ package orders
 
 import (
 	"context"
-	"html"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -16,6 +14,7 @@ import (
 	"github.com/kedai-app/kedai/domain"
 	"github.com/kedai-app/kedai/sync/db"
 	"github.com/kedai-app/kedai/sync/db/dbtest"
+	"github.com/kedai-app/kedai/ui/uitest"
 	"github.com/kedai-app/kedai/ui/widgets"
 )
 
@@ -44,6 +43,13 @@ func newHarness(t *testing.T, extra int) *harness { return open(t, dbtest.New(t,
 
 // settle applies every load, including the loads the table starts while it draws.
 func (h *harness) settle() { h.run.Wait() }
+
+// showTab opens a tab and returns the rows it shows.
+func (h *harness) showTab(tab domain.Tab) []domain.OrderRow {
+	h.SetTab(tab)
+	h.settle()
+	return h.LoadedRows()
+}
 
 func (h *harness) orderNos() []string {
 	var out []string
@@ -78,7 +84,7 @@ func TestTabsShowTheirCountsAndRows(t *testing.T) {
 				t.Errorf("%s shows order %s of %s", tab.Title(), r.OrderNo, r.Tab.Title())
 			}
 		}
-		if len(rows) > 0 && !slices.Contains(drawnText(h.win.Canvas()), rows[0].OrderNo) {
+		if len(rows) > 0 && !slices.Contains(uitest.DrawnText(h.win.Canvas()), rows[0].OrderNo) {
 			t.Errorf("%s: the first order %s is not drawn", tab.Title(), rows[0].OrderNo)
 		}
 		if h.tabButtons[tab].Importance != widget.HighImportance {
@@ -91,9 +97,7 @@ func itoa(n int) string { return thousands(n) }
 
 func TestNewestFirstAndSort(t *testing.T) {
 	h := newHarness(t, 0)
-	h.SetTab(domain.TabNew)
-	h.settle()
-	rows := h.LoadedRows()
+	rows := h.showTab(domain.TabNew)
 	if !slices.IsSortedFunc(rows, func(a, b domain.OrderRow) int { return b.CreatedAt.Compare(a.CreatedAt) }) {
 		t.Errorf("not newest first: %v", h.orderNos())
 	}
@@ -242,9 +246,7 @@ func TestColumnChoiceIsRemembered(t *testing.T) {
 
 func TestSelectionAndSelectAll(t *testing.T) {
 	h := newHarness(t, 250)
-	h.SetTab(domain.TabNew)
-	h.settle()
-	rows := h.LoadedRows()
+	rows := h.showTab(domain.TabNew)
 	h.table.OnToggle(0, rows[0])
 	h.table.OnToggle(1, rows[1])
 	ids, _ := h.Selected(context.Background())
@@ -339,7 +341,7 @@ func TestOpenDetailShowsSectionsAndCancelBadge(t *testing.T) {
 	if o.OrderNo != dbtest.LazadaCancelled {
 		t.Fatalf("opened %s", o.OrderNo)
 	}
-	texts := drawnText(h.win.Canvas())
+	texts := uitest.DrawnText(h.win.Canvas())
 	for _, want := range []string{"Order Details", "Payment Details", "Shipment Details", "Voucher Details",
 		"Package FP0000000001", "LEX MY · Tracking MYMPA0000001", "Not packed yet",
 		"Cancelled: " + dbtest.CancelReason + " (by seller)", "SHOP-lazada"} {
@@ -385,9 +387,7 @@ func TestDoubleTapAndDocumentIconOpen(t *testing.T) {
 
 func TestDetailPreviousNextAndFind(t *testing.T) {
 	h := newHarness(t, 0)
-	h.SetTab(domain.TabNew)
-	h.settle()
-	rows := h.LoadedRows()
+	rows := h.showTab(domain.TabNew)
 	h.Open(rows[0].ID)
 	h.settle()
 	if h.detail.CanPrevious() || !h.detail.CanNext() {
@@ -451,20 +451,6 @@ func TestDataChangedReloadsCounts(t *testing.T) {
 	}
 }
 
-var textRe = regexp.MustCompile(`<text[^>]*>([^<]*)</text>`)
-
-// drawnText is every string the window draws, through Fyne's markup renderer, which walks the
-// canvas as the painter does: hidden widgets and undrawn parts do not count.
-func drawnText(c fyne.Canvas) []string {
-	var out []string
-	for _, m := range textRe.FindAllStringSubmatch(test.RenderToMarkup(c), -1) {
-		if t := html.UnescapeString(m[1]); t != "" {
-			out = append(out, t)
-		}
-	}
-	return out
-}
-
 func containsText(texts []string, want string) bool {
 	for _, t := range texts {
 		if strings.Contains(t, want) {
@@ -481,7 +467,7 @@ func countBadges(h *harness, o fyne.CanvasObject, text string, bg any) int {
 	walk = func(o fyne.CanvasObject) {
 		switch x := o.(type) {
 		case *widgets.Badge:
-			if x.Visible() && x.Text() == text && x.Colour() == bg && slices.Contains(drawnText(h.win.Canvas()), text) {
+			if x.Visible() && x.Text() == text && x.Colour() == bg && slices.Contains(uitest.DrawnText(h.win.Canvas()), text) {
 				n++
 			}
 			return

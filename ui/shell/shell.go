@@ -8,6 +8,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/kedai-app/kedai/ui/detail"
@@ -38,8 +40,9 @@ type Shell struct {
 	stop   context.CancelFunc
 }
 
-// New builds the window's content over the data; screen is where it opens.
-func New(win fyne.Window, data Data, screen string) (*Shell, error) {
+// New builds the window's content over the data; screen is where it opens. run carries background
+// work to the widgets (nil: a new one).
+func New(win fyne.Window, data Data, screen string, run *widgets.Runner) (*Shell, error) {
 	ok := false
 	for _, s := range Screens {
 		ok = ok || s == screen
@@ -47,7 +50,10 @@ func New(win fyne.Window, data Data, screen string) (*Shell, error) {
 	if !ok {
 		return nil, fmt.Errorf("unknown screen %q: this version has %v", screen, Screens)
 	}
-	s := &Shell{win: win, data: data, run: &widgets.Runner{}}
+	if run == nil {
+		run = &widgets.Runner{}
+	}
+	s := &Shell{win: win, data: data, run: run}
 	s.Orders = orders.New(data, data, data, win, s.run)
 	abs, err := filepath.Abs(data.Path())
 	if err != nil {
@@ -83,19 +89,23 @@ func (s *Shell) menu() *fyne.MainMenu {
 }
 
 func (s *Shell) showShortcuts() {
-	list := container.NewVBox()
-	for _, m := range s.Orders.Shortcuts() {
-		if m.IsSeparator || m.Shortcut == nil {
-			continue
-		}
-		list.Add(container.NewGridWithColumns(2, widget.NewLabel(m.Label), widget.NewLabel(ShortcutText(m.Shortcut))))
+	grid := container.New(layout.NewFormLayout())
+	add := func(what, keys string) {
+		grid.Add(widget.NewLabelWithStyle(keys, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		grid.Add(widget.NewLabel(what))
 	}
-	list.Add(container.NewGridWithColumns(2, widget.NewLabel("Move in the list / check / open"), widget.NewLabel("↑ ↓ / Space / Enter")))
-	list.Add(container.NewGridWithColumns(2, widget.NewLabel("Back from an order"), widget.NewLabel("Esc")))
-	d := widget.NewPopUp(container.NewVBox(widget.NewLabelWithStyle("Keyboard shortcuts", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		container.NewVScroll(list), widget.NewButton("Close", nil)), s.win.Canvas())
-	d.Content.(*fyne.Container).Objects[2].(*widget.Button).OnTapped = d.Hide
-	d.Resize(fyne.NewSize(460, 520))
+	for _, m := range s.Orders.Shortcuts() {
+		if !m.IsSeparator && m.Shortcut != nil {
+			add(m.Label, ShortcutText(m.Shortcut))
+		}
+	}
+	add("Move in the order list", "↑ ↓ Page Up/Down Home End")
+	add("Check the order / open it", "Space / Enter")
+	add("From the search box into the list", "↓")
+	add("Back from an order; previous/next order", "Esc; Page Up/Down")
+	scroll := container.NewVScroll(grid)
+	scroll.SetMinSize(fyne.NewSize(520, 480))
+	d := dialog.NewCustom("Keyboard shortcuts", "Close", scroll, s.win)
 	d.Show()
 }
 

@@ -2,8 +2,6 @@ package widgets
 
 import (
 	"fmt"
-	"html"
-	"regexp"
 	"slices"
 	"testing"
 	"time"
@@ -13,21 +11,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/kedai-app/kedai/domain"
+	"github.com/kedai-app/kedai/ui/uitest"
 )
-
-var textRe = regexp.MustCompile(`<text[^>]*>([^<]*)</text>`)
-
-// drawnText is every string the window would draw: Fyne's markup renderer walks the canvas the
-// way its painter does, so a widget whose parts are never drawn fails here as it would on screen.
-func drawnText(c fyne.Canvas) []string {
-	var out []string
-	for _, m := range textRe.FindAllStringSubmatch(test.RenderToMarkup(c), -1) {
-		if t := html.UnescapeString(m[1]); t != "" {
-			out = append(out, t)
-		}
-	}
-	return out
-}
 
 func sampleRows(n int) []domain.OrderRow {
 	var rows []domain.OrderRow
@@ -59,7 +44,7 @@ func TestTableDrawsItsRows(t *testing.T) {
 	w.Resize(fyne.NewSize(1400, 600))
 	tbl.Refresh()
 
-	texts := drawnText(w.Canvas())
+	texts := uitest.DrawnText(w.Canvas())
 	for _, want := range []string{"Order No.", "ORD-0000", "ORD-0005", "Butik Ayu Shopee", "Shopee", "2 × Tudung Bawal",
 		"RM 59.90", "Ready to ship", "Shopee Xpress · SPXMY01", "Cancel requested"} {
 		if !slices.Contains(texts, want) {
@@ -70,7 +55,7 @@ func TestTableDrawsItsRows(t *testing.T) {
 		t.Error("the table drew a row far off screen")
 	}
 	tbl.ScrollToBottom()
-	texts = drawnText(w.Canvas())
+	texts = uitest.DrawnText(w.Canvas())
 	if !slices.Contains(texts, "Loading…") {
 		t.Errorf("rows not yet loaded should say so; drawn: %v", texts[:min(20, len(texts))])
 	}
@@ -95,7 +80,7 @@ func TestTableColumnsAndKeys(t *testing.T) {
 	if got := tbl.VisibleIDs(); !slices.Equal(got, []string{ColSelect, ColOpen, "order", "store", "total"}) {
 		t.Errorf("visible %v", got)
 	}
-	texts := drawnText(w.Canvas())
+	texts := uitest.DrawnText(w.Canvas())
 	if slices.Contains(texts, "Platform Status") || !slices.Contains(texts, "Total") {
 		t.Errorf("hidden columns drawn or shown ones missing: %v", texts[:min(10, len(texts))])
 	}
@@ -130,5 +115,19 @@ func TestTableColumnsAndKeys(t *testing.T) {
 	tbl.OnSelected(widget.TableCellID{Row: 4, Col: 3})
 	if !slices.Equal(opened, []string{"ORD-0000", "ORD-0004"}) {
 		t.Errorf("double tap opened %v", opened)
+	}
+}
+
+func TestButtonTakesEnter(t *testing.T) {
+	test.NewTempApp(t)
+	n := 0
+	b := NewButton("Go", func() { n++ })
+	for _, k := range []fyne.KeyName{fyne.KeyReturn, fyne.KeyEnter, fyne.KeySpace, fyne.KeyA} {
+		b.TypedKey(&fyne.KeyEvent{Name: k})
+	}
+	b.Disable()
+	b.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if n != 3 {
+		t.Errorf("pressed %d times, want 3 (Return, Enter, Space; not A, not while disabled)", n)
 	}
 }

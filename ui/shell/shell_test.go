@@ -1,0 +1,108 @@
+package shell
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/kedai-app/kedai/domain"
+	"github.com/kedai-app/kedai/sync/db"
+	"github.com/kedai-app/kedai/sync/db/dbtest"
+	"github.com/kedai-app/kedai/ui/widgets"
+)
+
+func TestUnknownScreenIsRefused(t *testing.T) {
+	test.NewTempApp(t)
+	f := dbtest.New(t, 0)
+	if _, err := New(test.NewWindow(nil), f.DB, "warehouse", nil); err == nil || !strings.Contains(err.Error(), "unknown screen") {
+		t.Fatalf("error %v", err)
+	}
+}
+
+func TestMenuCarriesTheShortcuts(t *testing.T) {
+	test.NewTempApp(t)
+	f := dbtest.New(t, 0)
+	win := test.NewWindow(nil)
+	defer win.Close()
+	if _, err := New(win, f.DB, "orders", &widgets.Runner{Manual: true}); err != nil {
+		t.Fatal(err)
+	}
+	have := map[string]string{}
+	for _, m := range win.MainMenu().Items {
+		for _, it := range m.Items {
+			if it.Shortcut != nil {
+				have[it.Label] = ShortcutText(it.Shortcut)
+			}
+		}
+	}
+	for label, keys := range map[string]string{"Find Order": "Ctrl+F", "Select All in Tab": "Ctrl+Shift+A",
+		"To Ship": "Alt+4", "Others": "Alt+0", "Back to List": "Alt+Left"} {
+		if have[label] != keys {
+			t.Errorf("%s: shortcut %q, want %q", label, have[label], keys)
+		}
+	}
+}
+
+// Another process (the command line, the sync engine) writes to the file: the window notices
+// within a few seconds and shows the new counts, without being told.
+func TestWindowFollowsChangesFromAnotherProcess(t *testing.T) {
+	test.NewTempApp(t)
+	f := dbtest.New(t, 0)
+	win := test.NewWindow(nil)
+	defer win.Close()
+	run := &widgets.Runner{Manual: true}
+	sh, err := New(win, f.DB, "orders", run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh.Start()
+	defer sh.Stop()
+	run.Wait()
+	before := sh.Orders.Counts()[domain.TabToShip]
+
+	other, err := db.Open(f.Path) // a second connection, as another process would have
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	ctx := context.Background()
+	id := f.ID(t, "241101AAAA0001")
+	o, _ := other.Order(ctx, id)
+	o.Status = domain.SpProcessed
+	if err := other.SaveOrders(ctx, []domain.Order{o}, dbtest.Now); err != nil {
+		t.Fatal(err)
+	}
+	if err := other.SetStage(ctx, id, domain.StageReady, dbtest.Now); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for sh.Orders.Counts()[domain.TabToShip] != before+1 {
+		if time.Now().After(deadline) {
+			t.Fatalf("after 10 s the window still counts %d on To Ship", sh.Orders.Counts()[domain.TabToShip])
+		}
+		time.Sleep(100 * time.Millisecond)
+		run.Wait()
+	}
+}
+
+func TestShortcutText(t *testing.T) {
+	for _, c := range []struct {
+		mod  fyne.KeyModifier
+		key  fyne.KeyName
+		want string
+	}{
+		{fyne.KeyModifierControl, fyne.KeyF, "Ctrl+F"},
+		{fyne.KeyModifierControl | fyne.KeyModifierShift, fyne.KeyA, "Ctrl+Shift+A"},
+		{fyne.KeyModifierAlt, fyne.KeyLeft, "Alt+Left"},
+		{fyne.KeyModifierSuper, fyne.KeyF, "Cmd+F"},
+	} {
+		if got := ShortcutText(&desktop.CustomShortcut{KeyName: c.key, Modifier: c.mod}); got != c.want {
+			t.Errorf("%v+%s: %q, want %q", c.mod, c.key, got, c.want)
+		}
+	}
+}
