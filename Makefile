@@ -60,9 +60,14 @@ test-window: build
 bench: deps-test build
 	$(GO) run $(GOFLAGS) ./cmd/kedai-bench --kedai $(BIN)
 
-# A release package for this OS (see README.md for Windows and macOS).
+# A release package for this OS in dist/ (see README.md for Windows and macOS). The packager reads
+# FyneApp.toml from the main package's folder, so the top-level one is placed there while it runs.
 package: deps
-	$(GO) tool fyne package --release --tags $(TAGS) --src cmd/kedai --icon ../../assets/icon.png
+	@mkdir -p dist
+	cp FyneApp.toml cmd/kedai/FyneApp.toml
+	cd cmd/kedai && $(GO) tool fyne package --release --tags $(TAGS) --icon ../../assets/icon.png; \
+		rc=$$?; rm -f FyneApp.toml; [ $$rc = 0 ] || exit $$rc; mv -f Kedai.tar.xz Kedai.exe Kedai.app ../../dist/ 2>/dev/null; true
+	@ls -la dist
 
 clean:
 	rm -f $(BIN)
