@@ -13,11 +13,11 @@ DEMO_N    ?= 5000
 # queue, poppler and zbar to read back documents and barcodes).
 BUILD_DEBS := gcc pkg-config libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev
 TEST_DEBS  := xvfb xauth libgl1-mesa-dri xdotool imagemagick x11-utils fonts-dejavu-core \
-              cups printer-driver-cups-pdf poppler-utils zbar-tools
+              cups printer-driver-cups-pdf poppler-utils zbar-tools gnome-keyring dbus dbus-x11
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all build run test test-go test-window bench deps deps-test package clean
+.PHONY: all build run test test-go test-window test-keychain bench deps deps-test package clean
 
 all: build
 
@@ -47,11 +47,18 @@ run: build
 
 # Everything CI runs: vet, every package's tests with the race detector, and the real window
 # under Xvfb.
-test: deps-test test-go test-window
+test: deps-test test-go test-keychain test-window
 
 test-go:
 	$(GO) vet -tags $(TAGS) ./...
 	$(GO) test -race -tags $(TAGS) -count=1 ./...
+
+# The OS keychain for real: gnome-keyring's Secret Service in a private D-Bus session and home.
+test-keychain:
+	@gocache=$$($(GO) env GOCACHE); gomod=$$($(GO) env GOMODCACHE); home=$$(mktemp -d); \
+	HOME=$$home GOCACHE=$$gocache GOMODCACHE=$$gomod dbus-run-session -- bash -c \
+	'mkdir -p $$HOME/.local/share/keyrings && eval $$(printf kedai-test | gnome-keyring-daemon --daemonize --unlock --components=secrets) && \
+	 $(GO) test -tags keychain -count=1 -run Keychain ./sync/vault'; rc=$$?; rm -rf $$home; exit $$rc
 
 test-window: build
 	$(GO) test -tags $(TAGS),xvfb -count=1 -v -run Window ./cmd/kedai

@@ -59,7 +59,7 @@ func run(kedai string, n int, cache string, skipWindow bool) error {
 	if err != nil {
 		return err
 	}
-	d, err := db.OpenExisting(path)
+	d, err := db.OpenExisting(path, db.Options{})
 	if err != nil {
 		return err
 	}

@@ -100,7 +100,7 @@ func cmdOrders(args []string, stdout io.Writer) error {
 		}
 		q.Tab = t
 	}
-	d, err := db.OpenExisting(*path)
+	d, err := db.OpenExisting(*path, db.Options{})
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/kedai-app/kedai/sync/vault"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -47,6 +48,18 @@ type DB struct {
 	watchMu     sync.Mutex
 	watch       *sql.Conn // held for DataVersion
 	lastVersion int64
+
+	vaultOpt  vault.Options
+	vaultOnce sync.Once
+	vault     *vault.Vault
+	vaultErr  error
+}
+
+// Options tune how a data file is opened.
+type Options struct {
+	// Vault says where the key that seals the file's secrets is kept (default: the OS keychain,
+	// or a key file in the user's config folder).
+	Vault vault.Options
 }
 
 type migration struct {
@@ -200,16 +213,19 @@ func explain(path string, err error) error {
 
 // OpenExisting opens a data file that must already exist: commands that only read never create
 // an empty file because of a typo in its name.
-func OpenExisting(path string) (*DB, error) {
+func OpenExisting(path string, opt Options) (*DB, error) {
 	if st, err := os.Stat(path); err != nil || st.IsDir() {
 		return nil, fmt.Errorf("%s: no such data file", path)
 	}
-	return Open(path)
+	return OpenWith(path, opt)
 }
 
 // Open opens a Kedai data file, creating it if it does not exist and bringing its schema up to
 // date. A file that is not ours, is damaged or is newer than this build is refused untouched.
-func Open(path string) (*DB, error) {
+func Open(path string) (*DB, error) { return OpenWith(path, Options{}) }
+
+// OpenWith is Open with options.
+func OpenWith(path string, opt Options) (*DB, error) {
 	ms, err := migrations()
 	if err != nil {
 		return nil, err
@@ -237,7 +253,7 @@ func Open(path string) (*DB, error) {
 		w.Close()
 		return nil, explain(path, err)
 	}
-	d := &DB{path: path, w: w}
+	d := &DB{path: path, w: w, vaultOpt: opt.Vault}
 	if err := d.migrate(ms); err != nil {
 		w.Close()
 		return nil, err

@@ -106,7 +106,7 @@ func prepareSave(ctx context.Context, tx *sql.Tx) (*saveStmts, error) {
 			*dst, err = tx.PrepareContext(ctx, q)
 		}
 	}
-	prep(&s.lookup, `SELECT id, stage, posted_at FROM orders WHERE store_id = ? AND order_no = ?`)
+	prep(&s.lookup, `SELECT id, stage, posted_at, flags FROM orders WHERE store_id = ? AND order_no = ?`)
 	prep(&s.insert, `INSERT INTO orders (store_id, order_no, platform_id, status, stage, tab, archived,
 		created_at, updated_at, delivered_at, currency, total, units, first_item, provider, tracking_no,
 		flags, posted_at, detail) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
@@ -177,32 +177,43 @@ func (d *DB) checkOrder(o *domain.Order) error {
 
 // SaveOrders stores orders as the platforms report them, in one transaction: new orders are
 // added; known ones (same store and order number) are replaced, keeping Kedai's own stage and
-// posting. Each order's tab is derived here, at now.
+// posting, and whether a return awaits the seller (the order APIs do not say; see SaveBatch).
+// Each order's tab is derived here, at now.
 func (d *DB) SaveOrders(ctx context.Context, orders []domain.Order, now time.Time) error {
+	if err := d.checkOrders(orders); err != nil {
+		return err
+	}
+	return d.write(ctx, func(tx *sql.Tx) error { return saveOrdersTx(ctx, tx, orders, now) })
+}
+
+func (d *DB) checkOrders(orders []domain.Order) error {
 	for i := range orders {
 		if err := d.checkOrder(&orders[i]); err != nil {
 			return err
 		}
 	}
-	return d.write(ctx, func(tx *sql.Tx) error {
-		st, err := prepareSave(ctx, tx)
-		if err != nil {
-			return err
+	return nil
+}
+
+func saveOrdersTx(ctx context.Context, tx *sql.Tx, orders []domain.Order, now time.Time) error {
+	st, err := prepareSave(ctx, tx)
+	if err != nil {
+		return err
+	}
+	defer st.close()
+	for i := range orders {
+		if err := saveOrder(ctx, st, &orders[i], now); err != nil {
+			return fmt.Errorf("saving order %s: %w", orders[i].OrderNo, err)
 		}
-		defer st.close()
-		for i := range orders {
-			if err := saveOrder(ctx, st, &orders[i], now); err != nil {
-				return fmt.Errorf("saving order %s: %w", orders[i].OrderNo, err)
-			}
-		}
-		return nil
-	})
+	}
+	return nil
 }
 
 func saveOrder(ctx context.Context, st *saveStmts, o *domain.Order, now time.Time) error {
 	var id, postedAt int64
 	var stage string
-	err := st.lookup.QueryRowContext(ctx, o.StoreID, o.OrderNo).Scan(&id, &stage, &postedAt)
+	var oldFlags int
+	err := st.lookup.QueryRowContext(ctx, o.StoreID, o.OrderNo).Scan(&id, &stage, &postedAt, &oldFlags)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		id = 0
@@ -211,6 +222,7 @@ func saveOrder(ctx context.Context, st *saveStmts, o *domain.Order, now time.Tim
 	default:
 		o.Stage = domain.Stage(stage)
 		o.PostedAt = fromMS(postedAt)
+		o.ReturnRequested = oldFlags&flagReturnRequested != 0
 	}
 	if o.Platform == domain.Lazada {
 		o.Status = strings.Join(domain.LazadaStatuses(o.Items), ", ")

@@ -11,6 +11,7 @@ import (
 
 	"github.com/kedai-app/kedai/domain"
 	"github.com/kedai-app/kedai/sync/db"
+	"github.com/kedai-app/kedai/sync/vault"
 )
 
 // Now is the fixture's present; T0 is when its orders start.
@@ -90,12 +91,28 @@ func withPackage(o domain.Order, id, tracking, provider string) domain.Order {
 	return o
 }
 
+// Options keeps a test's secrets key in a temporary folder, never in the machine's keychain.
+func Options(t testing.TB) db.Options {
+	return db.Options{Vault: vault.Options{NoKeychain: true, Dir: t.TempDir()}}
+}
+
+// Open opens a new, empty data file in a temporary folder.
+func Open(t testing.TB) *db.DB {
+	t.Helper()
+	d, err := db.OpenWith(filepath.Join(t.TempDir(), "kedai.db"), Options(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	return d
+}
+
 // New builds the fixture in a temporary file; extraNew adds that many Shopee orders on New Order,
 // for tests of paging through a long list.
 func New(t testing.TB, extraNew int) *Fixture {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "kedai.db")
-	d, err := db.Open(path)
+	d, err := db.OpenWith(path, Options(t))
 	if err != nil {
 		t.Fatal(err)
 	}
