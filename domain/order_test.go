@@ -47,9 +47,9 @@ func TestDetailSectionsPerPlatform(t *testing.T) {
 		OrderNo: "123", PlatformID: "123", Currency: "MYR", PaymentMethod: "COD", COD: true,
 		CreatedAt: time.Date(2026, 11, 11, 16, 30, 0, 0, time.UTC),
 		Total:     Money{4990, "MYR"}, SellerVoucher: Money{500, "MYR"},
-		Address:   Address{Name: "Siti", Lines: []string{"12 Jalan Ampang"}, Postcode: "50450", City: "Kuala Lumpur", State: "WP Kuala Lumpur"},
-		Buyer:     Buyer{Username: "siti88", UserID: "9001"},
-		Packages:  []Package{{ID: "P1", Provider: "J&T Express", TrackingNo: "JT1"}},
+		Address:  Address{Name: "Siti", Lines: []string{"12 Jalan Ampang"}, Postcode: "50450", City: "Kuala Lumpur", State: "WP Kuala Lumpur"},
+		Buyer:    Buyer{Username: "siti88", UserID: "9001"},
+		Packages: []Package{{ID: "P1", Provider: "J&T Express", TrackingNo: "JT1"}},
 	}
 	want := map[Platform][]string{
 		Lazada: {"Order Details", "Payment Details", "Shipment Details", "Voucher Details", "Amounts"},

@@ -34,8 +34,9 @@ func main() {
 	orders := flag.Int("orders", 200_000, "orders in the benchmark workspace")
 	cache := flag.String("cache", ".cache", "where the workspace is kept between runs")
 	skipWindow := flag.Bool("no-window", false, "skip the window figures")
+	syncOrders := flag.Int("sync-orders", 100_000, "orders in the sync benchmark (0: skip it)")
 	flag.Parse()
-	if err := run(*kedai, *orders, *cache, *skipWindow); err != nil {
+	if err := run(*kedai, *orders, *cache, *skipWindow, *syncOrders); err != nil {
 		fmt.Fprintln(os.Stderr, "kedai-bench:", err)
 		os.Exit(1)
 	}
@@ -51,10 +52,11 @@ type row struct {
 	unit         string        // "" for durations; else the figures are plain numbers
 	value, limit float64
 	floorValue   float64
+	higherBetter bool // the limit is a minimum (a rate or a ratio)
 	note         string
 }
 
-func run(kedai string, n int, cache string, skipWindow bool) error {
+func run(kedai string, n int, cache string, skipWindow bool, syncOrders int) error {
 	path, err := workspace(cache, n)
 	if err != nil {
 		return err
@@ -80,6 +82,13 @@ func run(kedai string, n int, cache string, skipWindow bool) error {
 		}
 		rows = append(rows, w...)
 	}
+	if syncOrders > 0 {
+		s, err := syncRows(syncOrders)
+		if err != nil {
+			return err
+		}
+		rows = append(rows, s...)
+	}
 	report(n, rows)
 	return nil
 }
@@ -101,7 +110,7 @@ func workspace(cache string, n int) (string, error) {
 		return "", err
 	}
 	last := time.Now()
-	err = demo.Create(context.Background(), d, demo.Options{Orders: n, Seed: 42, Now: benchNow}, func(done, total int) {
+	err = demo.Create(context.Background(), d, demo.Options{Orders: n, Seed: 42, Now: benchNow, Offline: true}, func(done, total int) {
 		if time.Since(last) > 5*time.Second {
 			fmt.Printf("  %d/%d\n", done, total)
 			last = time.Now()
@@ -384,6 +393,14 @@ func windowRows(kedai, path, cache string) ([]row, error) {
 	}, nil
 }
 
+// num prints a figure with its unit: whole numbers for counts, two decimals for ratios.
+func num(v float64, unit string) string {
+	if unit == "ratio" {
+		return fmt.Sprintf("%.2f", v)
+	}
+	return fmt.Sprintf("%.0f %s", v, unit)
+}
+
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }
 
 func report(n int, rows []row) {
@@ -393,16 +410,24 @@ func report(n int, rows []row) {
 	failed := 0
 	for _, r := range rows {
 		if r.unit != "" {
-			verdict := "ok"
-			if r.value > r.limit {
+			verdict, target := "ok", fmt.Sprintf("<= %s", num(r.limit, r.unit))
+			switch {
+			case r.limit == 0:
+				verdict, target = "info", "-"
+			case r.higherBetter:
+				target = ">= " + num(r.limit, r.unit)
+				if r.value < r.limit {
+					verdict, failed = "UNDER TARGET", failed+1
+				}
+			case r.value > r.limit:
 				verdict, failed = "OVER TARGET", failed+1
 			}
-			ratio := "-"
+			ratio, floor := "-", "-"
 			if r.floorValue > 0 {
 				ratio = fmt.Sprintf("%.2f", r.value/r.floorValue)
+				floor = num(r.floorValue, r.unit)
 			}
-			fmt.Printf("%-52s %11s %11s %11s %11s %7s  %s\n", r.name, fmt.Sprintf("%.0f %s", r.value, r.unit), "",
-				fmt.Sprintf("<= %.0f %s", r.limit, r.unit), fmt.Sprintf("%.0f %s", r.floorValue, r.unit), ratio, verdict)
+			fmt.Printf("%-52s %11s %11s %11s %11s %7s  %s %s\n", r.name, num(r.value, r.unit), "", target, floor, ratio, verdict, r.note)
 			continue
 		}
 		target, verdict := "-", "info"
@@ -418,7 +443,7 @@ func report(n int, rows []row) {
 			floor = ms(r.floor)
 			ratio = fmt.Sprintf("%.2f", float64(r.median)/float64(r.floor))
 		}
-		fmt.Printf("%-52s %11s %11s %11s %11s %7s  %s\n", r.name, ms(r.median), ms(r.p99), target, floor, ratio, verdict)
+		fmt.Printf("%-52s %11s %11s %11s %11s %7s  %s %s\n", r.name, ms(r.median), ms(r.p99), target, floor, ratio, verdict, r.note)
 	}
 	fmt.Println()
 	if failed > 0 {

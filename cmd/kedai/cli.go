@@ -36,7 +36,7 @@ func cmdDemo(args []string, stdout io.Writer) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	d, err := db.Open(*path)
+	d, err := db.OpenWith(*path, dbOptions())
 	if err != nil {
 		return err
 	}
@@ -100,7 +100,7 @@ func cmdOrders(args []string, stdout io.Writer) error {
 		}
 		q.Tab = t
 	}
-	d, err := db.OpenExisting(*path, db.Options{})
+	d, err := db.OpenExisting(*path, dbOptions())
 	if err != nil {
 		return err
 	}

@@ -26,6 +26,9 @@ func commands() []command {
 	return []command{
 		{"demo", "demo --db FILE [--orders N] [--seed N]   create a demo workspace", cmdDemo},
 		{"orders", "orders --db FILE [--tab SLUG] [--search Q] [--json]   list orders", cmdOrders},
+		{"store", "store add --db FILE --platform lazada|shopee|tiktok --name NAME --region MY --base-url URL --app-key K --app-secret S [--shop-id ID] [--shop-cipher C] --access-token T --refresh-token R [--days N]", cmdStore},
+		{"sync", "sync --db FILE [--once]   sync the linked stores headless", cmdSync},
+		{"sim", "sim --listen ADDR [--seed N] [--orders N]   run the marketplace simulators", cmdSim},
 	}
 }
 

@@ -21,6 +21,8 @@ import (
 	"github.com/kedai-app/kedai/domain"
 	"github.com/kedai-app/kedai/sync/db"
 	"github.com/kedai-app/kedai/sync/demo"
+	"github.com/kedai-app/kedai/sync/demo/live"
+	"github.com/kedai-app/kedai/sync/engine"
 	"github.com/kedai-app/kedai/ui/shell"
 	"github.com/kedai-app/kedai/ui/widgets"
 )
@@ -63,18 +65,23 @@ func runWindow(args []string) error {
 	var sh *shell.Shell
 	var data *db.DB
 	var failure error
+	ctx, stopSync := context.WithCancel(context.Background())
+	syncDone := make(chan struct{})
 	open := func() {
-		d, err := db.Open(*path)
+		d, err := db.OpenWith(*path, dbOptions())
 		if err != nil {
 			failure = err
 			showFatal(w, err)
 			return
 		}
 		data = d
-		if _, err := d.RefreshAgedTabs(context.Background(), time.Now()); err != nil {
+		if _, err := d.RefreshAgedTabs(ctx, time.Now()); err != nil {
 			fmt.Fprintln(os.Stderr, "kedai:", oneLine(err))
 		}
-		sh, err = shell.New(w, d, *screen, nil)
+		e := engine.New(d, engine.Options{Notify: func(title, body string) {
+			a.SendNotification(fyne.NewNotification(title, body))
+		}})
+		sh, err = shell.New(w, d, e, *screen, nil)
 		if err != nil {
 			failure = err
 			showFatal(w, err)
@@ -84,6 +91,17 @@ func runWindow(args []string) error {
 			benchStartup(w, sh)
 		}
 		sh.Start()
+		go func() {
+			defer close(syncDone)
+			// The demo workspace's own marketplace first, so its stores point at it, then sync.
+			world, err := live.Start(ctx, d)
+			if err != nil {
+				fyne.Do(func() { dialog.ShowError(err, w) })
+				return
+			}
+			defer world.Stop()
+			e.Run(ctx)
+		}()
 	}
 	a.Lifecycle().SetOnStarted(func() {
 		if st, err := os.Stat(*path); err != nil || st.Size() == 0 {
@@ -93,6 +111,13 @@ func runWindow(args []string) error {
 		open()
 	})
 	w.SetOnClosed(func() {
+		stopSync()
+		if data != nil {
+			select { // let a save in progress finish before the file closes
+			case <-syncDone:
+			case <-time.After(3 * time.Second):
+			}
+		}
 		if sh != nil {
 			sh.Stop()
 		}
@@ -174,7 +199,7 @@ func welcome(w fyne.Window, path string, open func()) {
 
 // createDemo writes a demo workspace to a new file, removing it again if that fails or is cancelled.
 func createDemo(ctx context.Context, path string, n int, progress func(done, total int)) error {
-	d, err := db.Open(path)
+	d, err := db.OpenWith(path, dbOptions())
 	if err != nil {
 		return err
 	}

@@ -202,3 +202,24 @@ func (k *keeper) SaveTokens(ctx context.Context, t market.Tokens) error {
 		return err
 	})
 }
+
+// UpdateLink changes how a store is reached (and its shop id), keeping its secrets.
+func (d *DB) UpdateLink(ctx context.Context, storeID int64, link Link, shopID string) error {
+	err := d.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE stores SET base_url=?, auth_url=?, app_key=?, service_id=?, cipher=?, demo=?, shop_id=?
+			WHERE id=?`, link.BaseURL, link.AuthURL, link.AppKey, link.ServiceID, link.Cipher, link.Demo, shopID, storeID)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return explain(d.path, d.loadStores(ctx))
+}
+
+// SetSyncCursor says every order of the store updated before t is already in the file.
+func (d *DB) SetSyncCursor(ctx context.Context, storeID int64, t time.Time) error {
+	return d.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE sync_state SET cursor = ? WHERE store_id = ?`, t.UnixMilli(), storeID)
+		return err
+	})
+}

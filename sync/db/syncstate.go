@@ -12,18 +12,7 @@ import (
 )
 
 // SyncState is where one store's sync stands.
-type SyncState struct {
-	StoreID      int64
-	Cursor       time.Time // every order updated before this is in the file
-	LastSuccess  time.Time
-	LastAttempt  time.Time
-	NextRun      time.Time
-	OrdersPulled int // in the last successful run
-	TotalPulled  int
-	Failures     int // in a row
-	LastError    string
-	NeedsRelink  bool
-}
+type SyncState = domain.StoreSync
 
 const syncColumns = `store_id, cursor, last_success, last_attempt, next_run, orders_pulled, total_pulled, failures, last_error, needs_relink`
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/kedai-app/kedai/domain"
 	"github.com/kedai-app/kedai/sync/db"
+	"github.com/kedai-app/kedai/sync/market"
 )
 
 // Options for a demo workspace.
@@ -16,6 +17,9 @@ type Options struct {
 	Orders int       // how many orders in total (N=200000 must work; default 2000 when 0)
 	Seed   int64     // same seed => same data
 	Now    time.Time // the "current" time; orders are spread over the 90 days before it
+	// Offline makes plain stores that nothing syncs (benchmarks); otherwise the stores are linked
+	// to the simulator the workspace runs whenever it is open (see StartLive).
+	Offline bool
 }
 
 // DefaultOrders is the size of a demo workspace when Options.Orders is 0.
@@ -55,6 +59,20 @@ func Stores() []domain.Store {
 		out[i].Region = "MY"
 	}
 	return out
+}
+
+// addStore adds a demo store: linked to the workspace's simulator (its address and tokens are
+// set each time the workspace opens), with its cursor at now since its orders are all here.
+func addStore(ctx context.Context, d *db.DB, s domain.Store, opt Options) (domain.Store, error) {
+	if opt.Offline {
+		return d.AddStore(ctx, s, opt.Now)
+	}
+	added, err := d.LinkStore(ctx, s, db.Link{BaseURL: "http://127.0.0.1:1/demo", AppKey: "demo", Demo: true},
+		db.Secrets{AppSecret: "demo", Tokens: market.Tokens{Access: "demo", Refresh: "demo"}}, 1, opt.Now)
+	if err != nil {
+		return added, err
+	}
+	return added, d.SetSyncCursor(ctx, added.ID, opt.Now)
 }
 
 // Generate calls yield for each order (in creation-time order, oldest first), already assigned to
@@ -102,7 +120,7 @@ func Create(ctx context.Context, d *db.DB, opt Options, progress func(done, tota
 	}
 	var stores []domain.Store
 	for _, s := range Stores() {
-		added, err := d.AddStore(ctx, s, opt.Now)
+		added, err := addStore(ctx, d, s, opt)
 		if err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()

@@ -3,17 +3,24 @@ package shell
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/kedai-app/kedai/domain"
 	"github.com/kedai-app/kedai/ui/detail"
 	"github.com/kedai-app/kedai/ui/orders"
+	"github.com/kedai-app/kedai/ui/stores"
 	"github.com/kedai-app/kedai/ui/widgets"
 )
 
@@ -27,22 +34,33 @@ type Data interface {
 	Path() string
 }
 
+// Sync is the background sync, satisfied by the engine.
+type Sync interface {
+	SyncStatus(ctx context.Context) ([]domain.StoreSync, error)
+	stores.Syncer
+}
+
 // Screens the window can open on (`kedai --screen NAME`).
-var Screens = []string{"orders"}
+var Screens = []string{"orders", "stores"}
 
 // Shell is the main window's content.
 type Shell struct {
-	win    fyne.Window
-	data   Data
-	run    *widgets.Runner
-	Orders *orders.Screen
-	status *widget.Label
-	stop   context.CancelFunc
+	win     fyne.Window
+	data    Data
+	sync    Sync
+	run     *widgets.Runner
+	Orders  *orders.Screen
+	Stores  *stores.Screen
+	tabs    *container.AppTabs
+	status  *widget.Label
+	syncBtn *widget.Button
+	syncDot *canvas.Circle
+	stop    context.CancelFunc
 }
 
-// New builds the window's content over the data; screen is where it opens. run carries background
-// work to the widgets (nil: a new one).
-func New(win fyne.Window, data Data, screen string, run *widgets.Runner) (*Shell, error) {
+// New builds the window's content over the data and the sync; screen is where it opens. run
+// carries background work to the widgets (nil: a new one).
+func New(win fyne.Window, data Data, sync Sync, screen string, run *widgets.Runner) (*Shell, error) {
 	ok := false
 	for _, s := range Screens {
 		ok = ok || s == screen
@@ -53,16 +71,40 @@ func New(win fyne.Window, data Data, screen string, run *widgets.Runner) (*Shell
 	if run == nil {
 		run = &widgets.Runner{}
 	}
-	s := &Shell{win: win, data: data, run: run}
+	s := &Shell{win: win, data: data, sync: sync, run: run}
 	s.Orders = orders.New(data, data, data, win, s.run)
+	s.Stores = stores.New(storeSource{data, sync}, sync, win, s.run)
+	s.Stores.OpenURL = func(raw string) error {
+		u, err := url.Parse(raw)
+		if err != nil {
+			return err
+		}
+		return fyne.CurrentApp().OpenURL(u)
+	}
 	abs, err := filepath.Abs(data.Path())
 	if err != nil {
 		abs = data.Path()
 	}
 	s.status = widget.NewLabel("Data file: " + abs)
 	s.status.Truncation = fyne.TextTruncateEllipsis
-	content := container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), s.status), nil, nil, s.Orders.Content())
+	s.syncDot = canvas.NewCircle(widgets.BadgeGrey)
+	s.syncBtn = widget.NewButton("Sync", func() { s.Show("stores") })
+	s.syncBtn.Importance = widget.LowImportance
+	bar := container.NewBorder(nil, nil,
+		container.NewHBox(container.NewCenter(container.NewGridWrap(fyne.NewSquareSize(12), s.syncDot)), s.syncBtn), nil, s.status)
+	s.tabs = container.NewAppTabs(
+		container.NewTabItemWithIcon("Orders", theme.DocumentIcon(), s.Orders.Content()),
+		container.NewTabItemWithIcon("Stores", theme.StorageIcon(), s.Stores.Content()),
+	)
+	s.tabs.SetTabLocation(container.TabLocationLeading)
+	s.tabs.OnSelected = func(t *container.TabItem) {
+		if t.Text == "Stores" {
+			s.Stores.Reload()
+		}
+	}
+	content := container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), bar), nil, nil, s.tabs)
 	win.SetContent(content)
+	s.Show(screen)
 	win.SetMainMenu(s.menu())
 	win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
 		if s.Orders.Detail().TypedKey(ev) {
@@ -82,10 +124,53 @@ func New(win fyne.Window, data Data, screen string, run *widgets.Runner) (*Shell
 // Runner is the shell's bridge between background work and widgets (tests wait on it).
 func (s *Shell) Runner() *widgets.Runner { return s.run }
 
+// storeSource reads stores from the data file and their sync states from the engine.
+type storeSource struct {
+	Data
+	Sync
+}
+
+// Show opens a screen by its name.
+func (s *Shell) Show(screen string) {
+	for i, name := range Screens {
+		if name == screen {
+			s.tabs.SelectIndex(i)
+		}
+	}
+}
+
+// Screen is the name of the screen on show.
+func (s *Shell) Screen() string { return Screens[s.tabs.SelectedIndex()] }
+
+func (s *Shell) screenShortcuts() []*fyne.MenuItem {
+	var items []*fyne.MenuItem
+	keys := []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6}
+	for i, name := range Screens {
+		m := fyne.NewMenuItem(strings.ToUpper(name[:1])+name[1:], func() { s.Show(name) })
+		m.Shortcut = &desktop.CustomShortcut{KeyName: keys[i], Modifier: fyne.KeyModifierShortcutDefault}
+		items = append(items, m)
+	}
+	return items
+}
+
 func (s *Shell) menu() *fyne.MainMenu {
 	file := fyne.NewMenu("File")
+	view := fyne.NewMenu("View", s.screenShortcuts()...)
+	storesMenu := fyne.NewMenu("Stores",
+		fyne.NewMenuItem("Link a Store…", func() { s.Show("stores"); s.Stores.ShowLink(domain.LinkRequest{}) }),
+		fyne.NewMenuItem("Sync All Now", func() { s.sync.SyncNow(0); s.Stores.Reload() }))
+	storesMenu.Items[1].Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyF5, Modifier: fyne.KeyModifierShift}
 	help := fyne.NewMenu("Help", fyne.NewMenuItem("Keyboard Shortcuts", s.showShortcuts))
-	return fyne.NewMainMenu(file, fyne.NewMenu("Orders", s.Orders.Shortcuts()...), help)
+	// The order shortcuts bring the Orders screen forward first: Ctrl+F from the Stores screen
+	// means "find an order".
+	var orderItems []*fyne.MenuItem
+	for _, m := range s.Orders.Shortcuts() {
+		if act := m.Action; act != nil {
+			m.Action = func() { s.Show("orders"); act() }
+		}
+		orderItems = append(orderItems, m)
+	}
+	return fyne.NewMainMenu(file, view, fyne.NewMenu("Orders", orderItems...), storesMenu, help)
 }
 
 func (s *Shell) showShortcuts() {
@@ -94,11 +179,12 @@ func (s *Shell) showShortcuts() {
 		grid.Add(widget.NewLabelWithStyle(keys, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 		grid.Add(widget.NewLabel(what))
 	}
-	for _, m := range s.Orders.Shortcuts() {
+	for _, m := range append(s.screenShortcuts(), s.Orders.Shortcuts()...) {
 		if !m.IsSeparator && m.Shortcut != nil {
 			add(m.Label, ShortcutText(m.Shortcut))
 		}
 	}
+	add("Sync all stores now", "Shift+F5")
 	add("Move in the order list", "↑ ↓ Page Up/Down Home End")
 	add("Check the order / open it", "Space / Enter")
 	add("From the search box into the list", "↓")
@@ -131,10 +217,59 @@ func ShortcutText(sc fyne.Shortcut) string {
 // Start loads the screens and begins watching the data file; call it once the window shows.
 func (s *Shell) Start() {
 	s.Orders.Start()
+	s.Stores.Reload()
+	s.refreshSync()
 	ctx, cancel := context.WithCancel(context.Background())
 	s.stop = cancel
 	go s.watch(ctx)
 }
+
+// refreshSync updates the status bar's sync indicator.
+func (s *Shell) refreshSync() {
+	s.run.Go(func() func() {
+		ctx := context.Background()
+		list, err := s.data.Stores(ctx)
+		var states []domain.StoreSync
+		if err == nil {
+			states, err = s.sync.SyncStatus(ctx)
+		}
+		return func() {
+			if err != nil {
+				s.syncBtn.SetText("Sync: " + err.Error())
+				s.syncDot.FillColor = widgets.BadgeRed
+				s.syncDot.Refresh()
+				return
+			}
+			byID := map[int64]domain.Store{}
+			for _, st := range list {
+				byID[st.ID] = st
+			}
+			var rows []stores.Row
+			worst := domain.HealthOK
+			running := false
+			for _, st := range states {
+				rows = append(rows, stores.Row{Store: byID[st.StoreID], Sync: st})
+				if h := st.Health(); h > worst {
+					worst = h
+				}
+				running = running || st.Running
+			}
+			text := stores.Summary(rows)
+			if running {
+				text += " · syncing…"
+			}
+			s.syncBtn.SetText(text)
+			s.syncDot.FillColor = stores.HealthColour(worst)
+			if len(rows) == 0 {
+				s.syncDot.FillColor = widgets.BadgeGrey
+			}
+			s.syncDot.Refresh()
+		}
+	})
+}
+
+// SyncIndicator is what the status bar says about the sync (for tests).
+func (s *Shell) SyncIndicator() string { return s.syncBtn.Text }
 
 // Stop ends the watching.
 func (s *Shell) Stop() {
@@ -148,11 +283,15 @@ func (s *Shell) watch(ctx context.Context) {
 	last, _ := s.data.DataVersion(ctx)
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
-	for {
+	for tick := 0; ; tick++ {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		}
+		if tick%2 == 0 {
+			// Relative times and running flags change without a commit.
+			s.run.Apply(func() { s.refreshSync(); s.Stores.Reload() })
 		}
 		v, err := s.data.DataVersion(ctx)
 		if err != nil || v == last {
