@@ -61,8 +61,14 @@ func startXvfb(t *testing.T) *display {
 }
 
 func (d *display) env() []string {
-	return append(os.Environ(), "DISPLAY="+d.name, "LANG=en_US.UTF-8")
+	return append(os.Environ(), "DISPLAY="+d.name, "LANG=en_US.UTF-8", "KEDAI_KEY_DIR="+keyDir)
 }
+
+// keyDir keeps the window tests' secrets keys out of the user's config folder.
+var keyDir = func() string {
+	dir, _ := os.MkdirTemp("", "kedai-window-keys")
+	return dir
+}()
 
 // waitWindow waits until a window with the title is mapped.
 func (d *display) waitWindow(t *testing.T, title string, timeout time.Duration) string {
@@ -233,7 +239,9 @@ func TestWindowShowsOrders(t *testing.T) {
 	bin := buildKedai(t)
 	dir := t.TempDir()
 	data := filepath.Join(dir, "demo.db")
-	if out, err := exec.Command(bin, "demo", "--db", data, "--orders", "3000").CombinedOutput(); err != nil {
+	demo := exec.Command(bin, "demo", "--db", data, "--orders", "3000")
+	demo.Env = append(os.Environ(), "KEDAI_KEY_DIR="+keyDir)
+	if out, err := demo.CombinedOutput(); err != nil {
 		t.Fatalf("kedai demo: %v\n%s", err, out)
 	}
 	d := startXvfb(t)

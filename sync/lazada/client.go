@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -25,7 +24,6 @@ const (
 	ProductionAuthURL = "https://auth.lazada.com"
 
 	maxAttempts    = 5
-	defaultRetry   = 500 * time.Millisecond
 	maxBackoff     = 30 * time.Second
 	maxRetryAfter  = 5 * time.Minute
 	refreshAhead   = 30 * time.Minute // the docs recommend refreshing 30 min before expiry
@@ -87,22 +85,11 @@ func New(cfg market.Config) (*Client, error) {
 	if !ok {
 		return nil, fmt.Errorf("lazada: unknown region %q: use MY, SG, TH, PH, VN or ID", cfg.Region)
 	}
+	cfg = cfg.WithDefaults()
 	c := &Client{
 		cfg: cfg, apiRoot: base, authRoot: auth, http: cfg.HTTP, now: cfg.Now, log: cfg.Log,
 		limiter: rate.NewLimiter(requestsPerSec, requestsPerSec), retryBase: cfg.RetryBase,
 		zone: zone, region: region,
-	}
-	if c.http == nil {
-		c.http = &http.Client{Timeout: 60 * time.Second}
-	}
-	if c.now == nil {
-		c.now = time.Now
-	}
-	if c.log == nil {
-		c.log = slog.New(slog.DiscardHandler)
-	}
-	if c.retryBase == 0 {
-		c.retryBase = defaultRetry
 	}
 	return c, nil
 }
@@ -200,11 +187,7 @@ func (c *Client) call(ctx context.Context, r request, out any) error {
 // backoff is the wait before attempt+1: RetryBase doubled per attempt, capped, with jitter; at
 // least what the server asked for in Retry-After.
 func (c *Client) backoff(attempt int, retryAfter time.Duration) time.Duration {
-	d := c.retryBase << (attempt - 1)
-	if d > maxBackoff || d <= 0 {
-		d = maxBackoff
-	}
-	d = d/2 + rand.N(d/2+1)
+	d := market.Backoff(c.retryBase, attempt, maxBackoff)
 	if retryAfter > d {
 		d = min(retryAfter, maxRetryAfter)
 	}
@@ -254,7 +237,7 @@ func (c *Client) once(ctx context.Context, r request, access string, out any) (t
 		req, err = http.NewRequestWithContext(ctx, http.MethodGet, root+r.path+"?"+form.Encode(), nil)
 	}
 	if err != nil {
-		return 0, &market.Error{Platform: domain.Lazada, Op: r.op(), Message: redact(err.Error(), secrets)}
+		return 0, &market.Error{Platform: domain.Lazada, Op: r.op(), Message: market.Redact(err.Error(), secrets...)}
 	}
 	req.Header.Set("Accept", "application/json")
 	resp, err := c.http.Do(req)
@@ -266,23 +249,8 @@ func (c *Client) once(ctx context.Context, r request, access string, out any) (t
 	if err != nil {
 		return 0, transportError(r.op(), err, secrets)
 	}
-	wait := retryAfter(resp.Header.Get("Retry-After"), c.now())
+	wait := market.RetryAfter(resp.Header.Get("Retry-After"), c.now())
 	return wait, decodeResponse(r.op(), resp.StatusCode, body, out, secrets)
-}
-
-// retryAfter reads a Retry-After header: seconds, or an HTTP date.
-func retryAfter(h string, now time.Time) time.Duration {
-	h = strings.TrimSpace(h)
-	if h == "" {
-		return 0
-	}
-	if s, err := strconv.Atoi(h); err == nil && s > 0 {
-		return time.Duration(s) * time.Second
-	}
-	if t, err := http.ParseTime(h); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
 }
 
 // transportError describes a failure to get an answer, without the URL (its query holds the
@@ -298,42 +266,5 @@ func transportError(op string, err error, secrets []string) error {
 	if errors.As(err, &te) && te.Timeout() {
 		msg = "no answer in time: " + inner.Error()
 	}
-	return &market.Error{Platform: domain.Lazada, Op: op, Message: redact(msg, secrets), Retryable: true}
-}
-
-// redact removes secrets and any signed parameters from text meant for an error or a log.
-func redact(s string, secrets []string) string {
-	for _, v := range secrets {
-		if len(v) >= 4 {
-			s = strings.ReplaceAll(s, v, "[redacted]")
-		}
-	}
-	for _, name := range []string{"access_token", "refresh_token", "sign", "code", "app_secret"} {
-		s = redactParam(s, name)
-	}
-	return s
-}
-
-// redactParam blanks the value of name=value wherever it appears as a query parameter.
-func redactParam(s, name string) string {
-	var b strings.Builder
-	for {
-		i := strings.Index(s, name+"=")
-		if i < 0 {
-			b.WriteString(s)
-			return b.String()
-		}
-		if i > 0 && s[i-1] != '?' && s[i-1] != '&' && s[i-1] != ' ' && s[i-1] != '"' {
-			b.WriteString(s[:i+len(name)+1])
-			s = s[i+len(name)+1:]
-			continue
-		}
-		b.WriteString(s[:i+len(name)+1] + "[redacted]")
-		s = s[i+len(name)+1:]
-		end := strings.IndexAny(s, "&# \"'\n")
-		if end < 0 {
-			return b.String()
-		}
-		s = s[end:]
-	}
+	return &market.Error{Platform: domain.Lazada, Op: op, Message: market.Redact(msg, secrets...), Retryable: true}
 }

@@ -41,7 +41,7 @@ func decodeResponse(op string, status int, body []byte, out any, secrets []strin
 	retryStatus := status == http.StatusTooManyRequests || status >= 500
 	fail := func(code, msg string, retry bool) error {
 		return &market.Error{Platform: domain.Lazada, Op: op, Status: status, Code: code,
-			Message: redact(msg, secrets), Retryable: retry}
+			Message: market.Redact(msg, secrets...), Retryable: retry}
 	}
 	var env envelope
 	if err := json.Unmarshal(body, &env); err != nil || !bytes.HasPrefix(bytes.TrimSpace(body), []byte("{")) {

@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -85,9 +84,6 @@ type Client struct {
 
 	// onPass, when set (tests), hears how many new entries each reading of a list found.
 	onPass func(list string, pass, found int)
-
-	jitterMu sync.Mutex
-	jitter   *rand.Rand
 }
 
 var _ market.Client = (*Client)(nil)
@@ -128,24 +124,12 @@ func New(cfg market.Config) (*Client, error) {
 	if len(problems) > 0 {
 		return nil, errors.New("shopee: " + strings.Join(problems, "; "))
 	}
+	cfg = cfg.WithDefaults()
 	c := &Client{
 		base: base, auth: auth, partnerID: partnerID, key: cfg.AppSecret, region: strings.ToUpper(cfg.Region),
 		keeper: cfg.Keeper, http: cfg.HTTP, now: cfg.Now, log: cfg.Log, retryBase: cfg.RetryBase,
 		shopID:  shopID,
 		limiter: rate.NewLimiter(RequestsPerSecond, Burst),
-		jitter:  rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), uint64(partnerID))),
-	}
-	if c.http == nil {
-		c.http = &http.Client{Timeout: 60 * time.Second}
-	}
-	if c.now == nil {
-		c.now = time.Now
-	}
-	if c.log == nil {
-		c.log = slog.New(slog.DiscardHandler)
-	}
-	if c.retryBase == 0 {
-		c.retryBase = 500 * time.Millisecond
 	}
 	return c, nil
 }
@@ -184,17 +168,5 @@ func (c *Client) currency() string {
 	return domain.RegionCurrency(c.region)
 }
 
-// backoff is the jittered wait before attempt n+1 (n >= 1): base * 2^(n-1), capped, with the
-// upper half jittered so that many clients do not retry in step.
-func (c *Client) backoff(n int) time.Duration {
-	d := c.retryBase
-	for i := 1; i < n && d < maxBackoff; i++ {
-		d *= 2
-	}
-	d = min(d, maxBackoff)
-	half := d / 2
-	c.jitterMu.Lock()
-	j := time.Duration(c.jitter.Int64N(int64(half) + 1))
-	c.jitterMu.Unlock()
-	return half + j
-}
+// backoff is the jittered wait before attempt n+1 (n >= 1).
+func (c *Client) backoff(n int) time.Duration { return market.Backoff(c.retryBase, n, maxBackoff) }

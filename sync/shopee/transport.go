@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -248,7 +247,7 @@ func (c *Client) interpret(req request, status int, header http.Header, raw []by
 	busy := status == http.StatusTooManyRequests || status >= 500
 	var retryAfter time.Duration
 	if status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable {
-		retryAfter = parseRetryAfter(header.Get("Retry-After"))
+		retryAfter = market.RetryAfter(header.Get("Retry-After"), c.now())
 	}
 	env := &envelope{}
 	if err := json.Unmarshal(raw, env); err != nil {
@@ -287,44 +286,15 @@ func (c *Client) interpret(req request, status int, header http.Header, raw []by
 	return env, 0, nil
 }
 
-// parseRetryAfter reads Retry-After as seconds or an HTTP date.
-func parseRetryAfter(v string) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if n, err := strconv.Atoi(v); err == nil {
-		if n < 0 {
-			return 0
-		}
-		return time.Duration(n) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return max(time.Until(t), 0)
-	}
-	return 0
-}
-
 // redactErr strips the query (partner_id, access_token, sign, shop_id) from any URL an error
 // carries: net/http's *url.Error quotes the whole request URL.
 func redactErr(err error) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
-		return &url.Error{Op: ue.Op, URL: redactURL(ue.URL), Err: ue.Err}
+		return &url.Error{Op: ue.Op, URL: market.Redact(ue.URL), Err: ue.Err}
 	}
 	return err
 }
-
-// redactURL drops a URL's query and fragment.
-func redactURL(raw string) string {
-	if i := strings.IndexAny(raw, "?#"); i >= 0 {
-		return raw[:i]
-	}
-	return raw
-}
-
-// signLike matches a sign (64 hex digits) echoed in a message.
-var signLike = regexp.MustCompile(`(?i)\b[0-9a-f]{64}\b`)
 
 // scrub removes every secret the client knows (partner key, tokens it holds or held, signs)
 // from text that may reach an error message or a log line.
@@ -335,10 +305,5 @@ func (c *Client) scrub(s string) string {
 	c.secMu.Lock()
 	secrets := append([]string{c.key}, c.secrets...)
 	c.secMu.Unlock()
-	for _, sec := range secrets {
-		if len(sec) >= 4 {
-			s = strings.ReplaceAll(s, sec, "[redacted]")
-		}
-	}
-	return signLike.ReplaceAllString(s, "[redacted]")
+	return market.Redact(s, secrets...)
 }

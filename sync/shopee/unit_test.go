@@ -461,12 +461,6 @@ func TestBackoff(t *testing.T) {
 	if c.retryBase != 500*time.Millisecond {
 		t.Errorf("default retry base %v", c.retryBase)
 	}
-	if parseRetryAfter("7") != 7*time.Second || parseRetryAfter("") != 0 || parseRetryAfter("soon") != 0 {
-		t.Error("Retry-After seconds")
-	}
-	if d := parseRetryAfter(time.Now().Add(10 * time.Second).UTC().Format(http.TimeFormat)); d < 8*time.Second || d > 10*time.Second {
-		t.Errorf("Retry-After date: %v", d)
-	}
 }
 
 // No secret reaches an error or a log line: net/http quotes the whole URL (with access_token and

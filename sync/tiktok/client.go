@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
@@ -48,20 +47,19 @@ const (
 
 // Limits and timings.
 const (
-	maxAttempts      = 5                      // per call, counting the first
-	defaultRetryBase = 500 * time.Millisecond // first wait before a retry
-	maxBackoff       = 30 * time.Second       // no wait between attempts is longer
-	maxRetryAfter    = 2 * time.Minute        // a longer Retry-After ends the call: the engine reschedules
-	pathRate         = 40                     // requests per second per API path per shop (T6 allows 50)
-	pathBurst        = 5                      // so that no sliding second ever holds more than 45
-	refreshAhead     = 24 * time.Hour         // refresh this long before the access token expires
-	accessLifetime   = 7 * 24 * time.Hour     // T2's default, when a token answer omits its expiry
-	refreshRetryGap  = 5 * time.Minute        // after a failed early refresh, wait this long to try again
-	maxBodyBytes     = 64 << 20
-	orderPageSize    = 100 // T3: 1..100
-	detailBatch      = 50  // T3: <= 50 ids
-	returnPageSize   = 50  // T5: 10..50
-	maxListPasses    = 5   // listings of one window, see listAll
+	maxAttempts     = 5                  // per call, counting the first
+	maxBackoff      = 30 * time.Second   // no wait between attempts is longer
+	maxRetryAfter   = 2 * time.Minute    // a longer Retry-After ends the call: the engine reschedules
+	pathRate        = 40                 // requests per second per API path per shop (T6 allows 50)
+	pathBurst       = 5                  // so that no sliding second ever holds more than 45
+	refreshAhead    = 24 * time.Hour     // refresh this long before the access token expires
+	accessLifetime  = 7 * 24 * time.Hour // T2's default, when a token answer omits its expiry
+	refreshRetryGap = 5 * time.Minute    // after a failed early refresh, wait this long to try again
+	maxBodyBytes    = 64 << 20
+	orderPageSize   = 100 // T3: 1..100
+	detailBatch     = 50  // T3: <= 50 ids
+	returnPageSize  = 50  // T5: 10..50
+	maxListPasses   = 5   // listings of one window, see listAll
 )
 
 // Platform codes (T2, T6).
@@ -138,23 +136,12 @@ func New(cfg market.Config) (*Client, error) {
 	if len(problems) > 0 {
 		return nil, fmt.Errorf("TikTok Shop: %s", strings.Join(problems, "; "))
 	}
+	cfg = cfg.WithDefaults()
 	c := &Client{
 		cfg: cfg, base: base, auth: auth, production: production,
 		httpc: cfg.HTTP, now: cfg.Now, log: cfg.Log, retryBase: cfg.RetryBase,
 		shopID: strings.TrimSpace(cfg.ShopID), cipher: strings.TrimSpace(cfg.Cipher),
 		tokenTurn: make(chan struct{}, 1),
-	}
-	if c.httpc == nil {
-		c.httpc = &http.Client{Timeout: 60 * time.Second}
-	}
-	if c.now == nil {
-		c.now = time.Now
-	}
-	if c.log == nil {
-		c.log = slog.New(slog.DiscardHandler)
-	}
-	if c.retryBase == 0 {
-		c.retryBase = defaultRetryBase
 	}
 	return c, nil
 }
@@ -167,10 +154,10 @@ func rootURL(s string) (string, error) {
 	}
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", fmt.Errorf("%q is not an http(s) address", redactURL(s))
+		return "", fmt.Errorf("%q is not an http(s) address", market.Redact(s))
 	}
 	if u.RawQuery != "" || u.Fragment != "" {
-		return "", fmt.Errorf("%q must not carry a query or fragment", redactURL(s))
+		return "", fmt.Errorf("%q must not carry a query or fragment", market.Redact(s))
 	}
 	return strings.TrimRight(s, "/"), nil
 }
@@ -285,18 +272,9 @@ func (c *Client) retrying(ctx context.Context, r apiCall, access string, out any
 	}
 }
 
-// backoff is the wait after the attempt'th failure: RetryBase doubled each time, capped at 30 s,
-// with jitter in [d/2, d].
+// backoff is the wait after the attempt'th failure.
 func (c *Client) backoff(attempt int) time.Duration {
-	d := c.retryBase
-	for i := 1; i < attempt && d < maxBackoff; i++ {
-		d *= 2
-	}
-	if d > maxBackoff {
-		d = maxBackoff
-	}
-	half := d / 2
-	return half + rand.N(half+1)
+	return market.Backoff(c.retryBase, attempt, maxBackoff)
 }
 
 // once sends one attempt. It returns the Retry-After the platform asked for, if any.
@@ -339,7 +317,7 @@ func (c *Client) once(ctx context.Context, r apiCall, body []byte, access string
 	status := resp.StatusCode
 	var wait time.Duration
 	if status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable {
-		wait = retryAfter(resp.Header.Get("Retry-After"), c.now())
+		wait = market.RetryAfter(resp.Header.Get("Retry-After"), c.now())
 	}
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes+1))
 	if err != nil {
@@ -414,26 +392,6 @@ func (c *Client) networkFailure(r apiCall, err error) *market.Error {
 		msg = "no answer in time: " + inner.Error()
 	}
 	return c.failure(r, 0, true, msg)
-}
-
-// retryAfter reads a Retry-After header: seconds, or an HTTP date.
-func retryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if n, err := strconv.Atoi(v); err == nil {
-		if n < 0 {
-			return 0
-		}
-		return time.Duration(n) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		if d := t.Sub(now); d > 0 {
-			return d
-		}
-	}
-	return 0
 }
 
 // limiters keep 40 requests per second per API path per shop, shared by every Client of the

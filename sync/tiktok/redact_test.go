@@ -17,7 +17,7 @@ import (
 
 func TestRedactText(t *testing.T) {
 	in := `Get "https://auth.tiktok-shops.com/api/v2/token/refresh?app_key=29a39d&app_secret=e59af819cc&refresh_token=ROW_r&grant_type=refresh_token": dial tcp: refused; sign=5af1ffe3 x-tts-access-token: ROW_a "access_token":"ROW_b" design: fine`
-	got := redactText(in, "e59af819cc", "ROW_a", "ROW_b", "ROW_r")
+	got := market.Redact(in, "e59af819cc", "ROW_a", "ROW_b", "ROW_r")
 	for _, secret := range []string{"e59af819cc", "ROW_a", "ROW_b", "ROW_r", "5af1ffe3", "app_secret="} {
 		if strings.Contains(got, secret) {
 			t.Errorf("%q survives in %s", secret, got)

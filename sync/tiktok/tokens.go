@@ -235,7 +235,7 @@ func (c *Client) Link(ctx context.Context, callback url.Values) (market.Shop, er
 		if e == "auth_denied" {
 			return market.Shop{}, errors.New("TikTok Shop: the seller did not authorize Kedai (auth_denied): link the shop again and choose Authorize")
 		}
-		return market.Shop{}, fmt.Errorf("TikTok Shop: the sign-in failed: %s", redactText(e))
+		return market.Shop{}, fmt.Errorf("TikTok Shop: the sign-in failed: %s", market.Redact(e))
 	}
 	c.mu.Lock()
 	want := c.state

@@ -14,6 +14,7 @@ import (
 	"github.com/kedai-app/kedai/domain"
 	"github.com/kedai-app/kedai/sync/db"
 	"github.com/kedai-app/kedai/sync/db/dbtest"
+	"github.com/kedai-app/kedai/sync/market"
 	"github.com/kedai-app/kedai/ui/widgets"
 )
 
@@ -124,3 +125,54 @@ func TestShortcutText(t *testing.T) {
 }
 
 func (s *syncStandIn) Redirect() string { return "http://127.0.0.1:47655/callback" }
+
+// The status bar says how the sync stands, and turns to the failing store by name.
+func TestStatusBarSyncIndicator(t *testing.T) {
+	test.NewTempApp(t)
+	d := dbtest.Open(t)
+	ctx := context.Background()
+	link := func(name string) domain.Store {
+		s, err := d.LinkStore(ctx, domain.Store{Platform: domain.Shopee, Name: name, Region: "MY", ShopID: "1"},
+			db.Link{BaseURL: "http://127.0.0.1:1/shopee", AppKey: "1"},
+			db.Secrets{AppSecret: "s", Tokens: market.Tokens{Access: "a"}}, 3, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	ok, bad := link("Butik Ayu"), link("Dapur Bonda")
+	now := time.Now()
+	d.RecordRun(ctx, ok.ID, db.RunResult{Started: now, Finished: now, Next: now.Add(time.Minute)})
+	win := test.NewWindow(nil)
+	defer win.Close()
+	run := &widgets.Runner{Manual: true}
+	sh, err := New(win, d, &syncStandIn{d: d}, "stores", run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sh.Screen() != "stores" {
+		t.Errorf("--screen stores opened %s", sh.Screen())
+	}
+	sh.refreshSync()
+	run.Wait()
+	if got := sh.SyncIndicator(); got != "2 stores syncing" {
+		t.Errorf("indicator %q", got)
+	}
+	for range domain.FailingAfter {
+		d.RecordRun(ctx, bad.ID, db.RunResult{Started: now, Finished: now, Err: errors.New("HTTP 503"), Next: now.Add(time.Minute)})
+	}
+	sh.refreshSync()
+	run.Wait()
+	if got := sh.SyncIndicator(); got != "Not syncing: Dapur Bonda" || sh.syncDot.FillColor != widgets.BadgeRed {
+		t.Errorf("indicator %q, dot %v", got, sh.syncDot.FillColor)
+	}
+	test.Tap(sh.syncBtn)
+	if sh.Screen() != "stores" {
+		t.Error("the indicator does not open the Stores screen")
+	}
+	sh.Show("orders")
+	test.Tap(sh.syncBtn)
+	if sh.Screen() != "stores" {
+		t.Error("tapping the indicator did not open the Stores screen")
+	}
+}
