@@ -253,15 +253,17 @@ func storageRows(d *db.DB, raw *sql.DB) []row {
 		k := strings.ToUpper(s)
 		r := reverse(k)
 		args := []any{k, k + "\U0010FFFF", r, r + "\U0010FFFF"}
-		from := `(SELECT order_id FROM search_keys WHERE key >= ?1 AND key < ?2
-			UNION SELECT order_id FROM search_keys WHERE key_rev >= ?3 AND key_rev < ?4) k CROSS JOIN orders o ON o.id = k.order_id`
+		keys := func(cols, cond string) string {
+			return `SELECT ` + cols + ` FROM search_keys WHERE key >= ?1 AND key < ?2 AND archived = 0` + cond + `
+				UNION SELECT ` + cols + ` FROM search_keys WHERE key_rev >= ?3 AND key_rev < ?4 AND archived = 0` + cond
+		}
 		exists := rawRows(raw, `SELECT EXISTS (SELECT 1 FROM search_keys WHERE key >= ?1 AND key < ?2)
 			OR EXISTS (SELECT 1 FROM search_keys WHERE key_rev >= ?3 AND key_rev < ?4)`, args...)
-		count := rawRows(raw, `SELECT o.tab, count(*) FROM `+from+` WHERE o.archived = 0 GROUP BY o.tab`, args...)
+		count := rawRows(raw, `SELECT tab, count(*) FROM (`+keys("order_id, tab", "")+`) GROUP BY tab`, args...)
 		var tab int
-		raw.QueryRow(`SELECT min(o.tab) FROM `+from+` WHERE o.archived = 0`, args...).Scan(&tab)
-		page := rawRows(raw, `SELECT `+listColumns+` FROM `+from+` WHERE o.archived = 0 AND o.tab = ?5
-			ORDER BY o.created_at DESC, o.id DESC LIMIT 100`, append(args, tab)...)
+		raw.QueryRow(`SELECT min(tab) FROM (`+keys("order_id, tab", "")+`)`, args...).Scan(&tab)
+		page := rawRows(raw, `SELECT `+listColumns+` FROM (`+keys("order_id", " AND tab = ?5")+`) k CROSS JOIN orders o ON o.id = k.order_id
+			WHERE o.archived = 0 AND o.tab = ?5 ORDER BY o.created_at DESC, o.id DESC LIMIT 100`, append(args, tab)...)
 		return func() error {
 			for _, step := range []func() error{exists, exists, count, page} { // our code checks twice
 				if err := step(); err != nil {

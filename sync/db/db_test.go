@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/kedai-app/kedai/domain"
+	"github.com/kedai-app/kedai/sync/market"
 )
 
 var (
@@ -587,5 +588,55 @@ func TestSettings(t *testing.T) {
 	defer d2.Close()
 	if v, _ := d2.Setting(ctx, "orders.columns", "all"); v != "store" {
 		t.Errorf("after reopen %q", v)
+	}
+}
+
+// A search counts on each order's current tab: stage changes, returns and ageing move the keys.
+func TestSearchFollowsOrdersToTheirNewTab(t *testing.T) {
+	d, _ := openTemp(t)
+	sp := addStore(t, d, domain.Shopee, "Butik Ayu")
+	lz := addStore(t, d, domain.Lazada, "Kedai Cantik")
+	o := order(sp, "241122MOVE0023", domain.SpProcessed, t0)
+	old := order(lz, "500000000000123", domain.LzDelivered, t0)
+	old.DeliveredAt = now.Add(-domain.LazadaReturnWindow + time.Minute)
+	save(t, d, o, old)
+	tabOf := func(text string) domain.Tab {
+		t.Helper()
+		counts, err := d.TabCounts(ctx, domain.OrderQuery{Search: text})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var tab domain.Tab
+		for k, n := range counts {
+			if n != 1 || tab != 0 {
+				t.Fatalf("search %q counts %v", text, counts)
+			}
+			tab = k
+		}
+		q := domain.OrderQuery{Search: text, Tab: tab}
+		if rows, _ := d.OrderPage(ctx, q, nil, 10); len(rows) != 1 || rows[0].Tab != tab {
+			t.Fatalf("search %q on %s lists %v", text, tab.Title(), rows)
+		}
+		return tab
+	}
+	if got := tabOf("0023"); got != domain.TabToProcess {
+		t.Fatalf("before: %s", got.Title())
+	}
+	ids, _ := d.OrderIDs(ctx, domain.OrderQuery{Search: "0023"})
+	d.SetStage(ctx, ids[0], domain.StageReady, now)
+	if got := tabOf("0023"); got != domain.TabToShip {
+		t.Errorf("after the stage change: %s", got.Title())
+	}
+	d.w.Exec(`INSERT INTO sync_state (store_id, cursor) VALUES (?, 0)`, sp.ID)
+	d.SaveBatch(ctx, sp.ID, market.Batch{Returns: map[string]bool{"241122MOVE0023": true}}, now, now)
+	if got := tabOf("0023"); got != domain.TabToReturn {
+		t.Errorf("after a return request: %s", got.Title())
+	}
+	if got := tabOf("0123"); got != domain.TabDelivered {
+		t.Fatalf("lazada before ageing: %s", got.Title())
+	}
+	d.RefreshAgedTabs(ctx, now.Add(time.Hour))
+	if got := tabOf("0123"); got != domain.TabCompleted {
+		t.Errorf("after ageing: %s", got.Title())
 	}
 }

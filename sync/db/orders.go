@@ -121,7 +121,7 @@ func prepareSave(ctx context.Context, tx *sql.Tx) (*saveStmts, error) {
 		cancelled, cancel_reason, cancelled_by, return_status, image_url)
 		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
 	prep(&s.pkg, `INSERT INTO packages (order_id, line, package_id, tracking_no, provider, status) VALUES (?,?,?,?,?,?)`)
-	prep(&s.key, `INSERT INTO search_keys (key, key_rev, order_id, kind) VALUES (?,?,?,?)`)
+	prep(&s.key, `INSERT INTO search_keys (key, key_rev, order_id, kind, archived, tab) VALUES (?,?,?,?,?,?)`)
 	if err != nil {
 		s.close()
 		return nil, err
@@ -315,7 +315,7 @@ func saveOrder(ctx context.Context, st *saveStmts, o *domain.Order, now time.Tim
 		if k == "" {
 			continue
 		}
-		if _, err := st.key.ExecContext(ctx, k, reverse(k), id, kind); err != nil {
+		if _, err := st.key.ExecContext(ctx, k, reverse(k), id, kind, archived, int(o.Tab)); err != nil {
 			return err
 		}
 	}

@@ -122,14 +122,32 @@ func (d *DB) searchStores(text string, scope []int64, all bool) []int64 {
 	return out
 }
 
+// keyScope narrows a key match inside the key index: archived or not, and one tab (0: any).
+// A nil scope matches every order.
+type keyScope struct {
+	archived bool
+	tab      domain.Tab
+}
+
 // keyMatch is the subquery of orders whose number, platform id, tracking number or package id
-// starts or ends with the text: "23" finds ORD-0000000023 by its last digits.
-func keyMatch(text string) (string, []any) {
+// starts or ends with the text: "23" finds ORD-0000000023 by its last digits. cols are the
+// search_keys columns it selects (order_id, and tab for counting).
+func keyMatch(text string, scope *keyScope, cols string) (string, []any) {
 	k := normKey(text)
 	r := reverse(k)
-	return `SELECT order_id FROM search_keys WHERE key >= ? AND key < ?
-		UNION SELECT order_id FROM search_keys WHERE key_rev >= ? AND key_rev < ?`,
-		[]any{k, k + keyRangeEnd, r, r + keyRangeEnd}
+	cond, extra := "", []any{}
+	if scope != nil {
+		cond = " AND archived = ?"
+		extra = append(extra, scope.archived)
+		if scope.tab != 0 {
+			cond += " AND tab = ?"
+			extra = append(extra, int(scope.tab))
+		}
+	}
+	args := append([]any{k, k + keyRangeEnd}, extra...)
+	args = append(append(args, r, r+keyRangeEnd), extra...)
+	return `SELECT ` + cols + ` FROM search_keys WHERE key >= ? AND key < ?` + cond + `
+		UNION SELECT ` + cols + ` FROM search_keys WHERE key_rev >= ? AND key_rev < ?` + cond, args
 }
 
 // search is how a query's search text will be found, decided before the SQL is built: matching
@@ -162,10 +180,15 @@ func (d *DB) resolve(ctx context.Context, q domain.OrderQuery) (search, error) {
 // none reports a search that cannot match anything.
 func (sr search) none() bool { return sr.text != "" && !sr.keys && len(sr.stores) == 0 }
 
-// from is the FROM clause: the matching keys drive the query when only keys match.
-func (sr search) from() (string, []any) {
+// from is the FROM clause: the matching keys, already narrowed to the list's tab, drive the
+// query when only keys match.
+func (sr search) from(q domain.OrderQuery, withTab bool) (string, []any) {
 	if sr.keys && len(sr.stores) == 0 {
-		sub, args := keyMatch(sr.text)
+		scope := &keyScope{archived: q.Archived}
+		if withTab {
+			scope.tab = q.Tab
+		}
+		sub, args := keyMatch(sr.text, scope, "order_id")
 		// CROSS JOIN keeps SQLite's join order: candidates first, then each order by its id.
 		return "(" + sub + ") k CROSS JOIN orders o ON o.id = k.order_id", args
 	}
@@ -203,7 +226,7 @@ func (d *DB) where(q domain.OrderQuery, sr search, withTab bool) filter {
 	case sr.none():
 		f.none = true
 	case sr.keys && len(sr.stores) > 0: // rare: the text is both a store name and a number's end
-		sub, args := keyMatch(sr.text)
+		sub, args := keyMatch(sr.text, &keyScope{archived: q.Archived}, "order_id")
 		f.add("(o.id IN ("+sub+") OR +o.store_id IN ("+idList(sr.stores)+"))", args...)
 	case len(sr.stores) > 0:
 		f.add("+o.store_id IN (" + idList(sr.stores) + ")")
@@ -236,7 +259,7 @@ func (d *DB) pageSQL(q domain.OrderQuery, sr search, after *domain.Cursor, backw
 	if after != nil {
 		f.add("("+col+", o.id) "+cmp+" (?, ?)", after.Key, after.ID)
 	}
-	from, args := sr.from()
+	from, args := sr.from(q, true)
 	return "SELECT " + rowColumns + " FROM " + from + " WHERE " + f.sql() +
 		" ORDER BY " + col + " " + dir + ", o.id " + dir, append(args, f.args...), true
 }
@@ -336,12 +359,17 @@ func (d *DB) TabCounts(ctx context.Context, q domain.OrderQuery) (map[domain.Tab
 			args = append(args, f.args...)
 		}
 		query = strings.Join(parts, " UNION ALL ")
+	case !dated && len(sr.stores) == 0 && scopeAll(d, q):
+		// Only the search narrows: count its keys per tab in the key index, reading no order.
+		sub, subArgs := keyMatch(sr.text, &keyScope{archived: q.Archived}, "order_id, tab")
+		query = "SELECT tab, count(*) FROM (" + sub + ") GROUP BY tab"
+		args = subArgs
 	default:
 		f := d.where(q, sr, false)
 		if f.none {
 			return counts, nil
 		}
-		from, fromArgs := sr.from()
+		from, fromArgs := sr.from(q, false)
 		query = "SELECT o.tab, count(*) FROM " + from + " WHERE " + f.sql() + " GROUP BY o.tab"
 		args = append(fromArgs, f.args...)
 	}
@@ -358,6 +386,12 @@ func (d *DB) TabCounts(ctx context.Context, q domain.OrderQuery) (map[domain.Tab
 		counts[domain.Tab(tab)] += n
 	}
 	return counts, explain(d.path, rows.Err())
+}
+
+// scopeAll reports a query that every store is in scope of (no platform or store filter).
+func scopeAll(d *DB, q domain.OrderQuery) bool {
+	_, all := d.storeScope(q)
+	return all
 }
 
 // OrderIDs lists the ids of every order the query matches, in list order: for commands that work
@@ -419,7 +453,7 @@ func (d *DB) FindOrders(ctx context.Context, text string, limit int) ([]domain.O
 	if strings.TrimSpace(text) == "" {
 		return nil, nil
 	}
-	sub, args := keyMatch(text)
+	sub, args := keyMatch(text, nil, "order_id")
 	k := normKey(text)
 	query := `SELECT ` + rowColumns + ` FROM (` + sub + `) c CROSS JOIN orders o ON o.id = c.order_id
 		ORDER BY EXISTS (SELECT 1 FROM search_keys s WHERE s.order_id = o.id AND s.key = ?) DESC, o.created_at DESC, o.id DESC LIMIT ?`

@@ -23,12 +23,14 @@ const (
 	// ProductionAuthURL is the root of Lazada's sign-in page and token APIs.
 	ProductionAuthURL = "https://auth.lazada.com"
 
-	maxAttempts    = 5
-	maxBackoff     = 30 * time.Second
-	maxRetryAfter  = 5 * time.Minute
-	refreshAhead   = 30 * time.Minute // the docs recommend refreshing 30 min before expiry
-	requestsPerSec = 10
-	maxBody        = 64 << 20
+	maxAttempts   = 5
+	maxBackoff    = 30 * time.Second
+	maxRetryAfter = 5 * time.Minute
+	refreshAhead  = 30 * time.Minute // the docs recommend refreshing 30 min before expiry
+	// RequestsPerSecond is the client's own rate limit (Lazada publishes none; it warns against
+	// tight polling), with a burst as large.
+	RequestsPerSecond = 10
+	maxBody           = 64 << 20
 )
 
 // Client is one Lazada shop. It is safe for concurrent use.
@@ -88,7 +90,7 @@ func New(cfg market.Config) (*Client, error) {
 	cfg = cfg.WithDefaults()
 	c := &Client{
 		cfg: cfg, apiRoot: base, authRoot: auth, http: cfg.HTTP, now: cfg.Now, log: cfg.Log,
-		limiter: rate.NewLimiter(requestsPerSec, requestsPerSec), retryBase: cfg.RetryBase,
+		limiter: rate.NewLimiter(RequestsPerSecond, RequestsPerSecond), retryBase: cfg.RetryBase,
 		zone: zone, region: region,
 	}
 	return c, nil

@@ -50,8 +50,8 @@ const (
 	maxAttempts     = 5                  // per call, counting the first
 	maxBackoff      = 30 * time.Second   // no wait between attempts is longer
 	maxRetryAfter   = 2 * time.Minute    // a longer Retry-After ends the call: the engine reschedules
-	pathRate        = 40                 // requests per second per API path per shop (T6 allows 50)
-	pathBurst       = 5                  // so that no sliding second ever holds more than 45
+	PathRate        = 40                 // requests per second per API path per shop (T6 allows 50)
+	PathBurst       = 5                  // so that no sliding second ever holds more than 45
 	refreshAhead    = 24 * time.Hour     // refresh this long before the access token expires
 	accessLifetime  = 7 * 24 * time.Hour // T2's default, when a token answer omits its expiry
 	refreshRetryGap = 5 * time.Minute    // after a failed early refresh, wait this long to try again
@@ -411,7 +411,7 @@ func (c *Client) limiter(r apiCall) *rate.Limiter {
 	defer limiters.Unlock()
 	l, ok := limiters.m[key]
 	if !ok {
-		l = rate.NewLimiter(pathRate, pathBurst)
+		l = rate.NewLimiter(PathRate, PathBurst)
 		limiters.m[key] = l
 	}
 	return l
