@@ -392,25 +392,47 @@ func tiktokBody(c *call) (map[string]json.RawMessage, bool) {
 	return body, true
 }
 
-// tiktokSearch is POST /order/202309/orders/search: full orders, keyset-paged.
-func (s *Sim) tiktokSearch(c *call) reply {
-	size, fail := tiktokPageSize(c, 1, tiktokMaxPage, 0)
-	if fail != nil {
-		return *fail
+// tiktokListRequest is what both searches (orders, returns) read first: the page size and sort
+// from the query, and the JSON body with its time ranges.
+type tiktokListRequest struct {
+	size             int
+	byUpdate, desc   bool
+	body             map[string]json.RawMessage
+	created, updated tiktokRange
+}
+
+func tiktokList(c *call, maxPage, defaultSize int) (tiktokListRequest, *reply) {
+	var lr tiktokListRequest
+	var fail *reply
+	if lr.size, fail = tiktokPageSize(c, 1, maxPage, defaultSize); fail != nil {
+		return lr, fail
 	}
-	byUpdate, desc, fail := tiktokSort(c, "DESC")
-	if fail != nil {
-		return *fail
+	if lr.byUpdate, lr.desc, fail = tiktokSort(c, "DESC"); fail != nil {
+		return lr, fail
 	}
 	body, ok := tiktokBody(c)
 	if !ok {
-		return tiktokError(c, http.StatusOK, codeNotJSON, "The request body must be a JSON object.")
+		r := tiktokError(c, http.StatusOK, codeNotJSON, "The request body must be a JSON object.")
+		return lr, &r
 	}
-	created, ok1 := bodyRange(body, "create_time")
-	updated, ok2 := bodyRange(body, "update_time")
+	lr.body = body
+	var ok1, ok2 bool
+	lr.created, ok1 = bodyRange(body, "create_time")
+	lr.updated, ok2 = bodyRange(body, "update_time")
 	if !ok1 || !ok2 {
-		return tiktokError(c, http.StatusOK, codeBadParam, "Invalid time filter: use epoch seconds.")
+		r := tiktokError(c, http.StatusOK, codeBadParam, "Invalid time filter: use epoch seconds.")
+		return lr, &r
 	}
+	return lr, nil
+}
+
+// tiktokSearch is POST /order/202309/orders/search: full orders, keyset-paged.
+func (s *Sim) tiktokSearch(c *call) reply {
+	lr, fail := tiktokList(c, tiktokMaxPage, 0)
+	if fail != nil {
+		return *fail
+	}
+	size, byUpdate, desc, body, created, updated := lr.size, lr.byUpdate, lr.desc, lr.body, lr.created, lr.updated
 	var status, shipping, buyer string
 	_ = json.Unmarshal(body["order_status"], &status)
 	_ = json.Unmarshal(body["shipping_type"], &shipping)
@@ -493,23 +515,11 @@ func tiktokCancelRequested(o *domain.Order) bool {
 // tiktokReturns is POST /return_refund/202309/returns/search. The reference gives page_size as
 // 10..50; 1..50 is accepted (default 10), keyset-paged like the order search.
 func (s *Sim) tiktokReturns(c *call) reply {
-	size, fail := tiktokPageSize(c, 1, tiktokMaxReturns, 10)
+	lr, fail := tiktokList(c, tiktokMaxReturns, 10)
 	if fail != nil {
 		return *fail
 	}
-	byUpdate, desc, fail := tiktokSort(c, "DESC")
-	if fail != nil {
-		return *fail
-	}
-	body, ok := tiktokBody(c)
-	if !ok {
-		return tiktokError(c, http.StatusOK, codeNotJSON, "The request body must be a JSON object.")
-	}
-	created, ok1 := bodyRange(body, "create_time")
-	updated, ok2 := bodyRange(body, "update_time")
-	if !ok1 || !ok2 {
-		return tiktokError(c, http.StatusOK, codeBadParam, "Invalid time filter: use epoch seconds.")
-	}
+	size, byUpdate, desc, body, created, updated := lr.size, lr.byUpdate, lr.desc, lr.body, lr.created, lr.updated
 	returnIDs := jsonStrings(body["return_ids"])
 	orderIDs := jsonStrings(body["order_ids"])
 	statuses := jsonStrings(body["return_status"])
