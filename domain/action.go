@@ -3,6 +3,7 @@ package domain
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Action is something a seller does to an order. The same rules decide whether a button appears
@@ -52,6 +53,42 @@ func (a Action) Title() string {
 	return string(a)
 }
 
+// Doing says the action is under way, for an order's badge: "Packing…".
+func (a Action) Doing() string {
+	switch a {
+	case ActPack:
+		return "Packing…"
+	case ActToShip:
+		return "Moving to To Ship…"
+	case ActRepack:
+		return "Repacking…"
+	case ActMarkDelivered:
+		return "Marking delivered…"
+	}
+	return a.Title() + "…"
+}
+
+// Failed names the action that failed, for an order's red badge: "Pack failed".
+func (a Action) Failed() string {
+	switch a {
+	case ActToShip:
+		return "To Ship failed"
+	case ActMarkDelivered:
+		return "Mark as Delivered failed"
+	}
+	return a.Title() + " failed"
+}
+
+// ParseAction reads an action's command-line name.
+func ParseAction(s string) (Action, error) {
+	for _, a := range []Action{ActPack, ActToShip, ActRepack, ActMarkDelivered} {
+		if string(a) == s {
+			return a, nil
+		}
+	}
+	return "", fmt.Errorf("unknown action %q: use pack, to-ship, repack or deliver", s)
+}
+
 // tabActions is what each tab's toolbar offers, in button order. Per-order rules (platform,
 // self-delivery, on hold) are in CanDo.
 var tabActions = map[Tab][]Action{
@@ -81,6 +118,9 @@ func CanDo(o *Order, a Action) error {
 	}
 	refuse := func(format string, args ...any) error {
 		return fmt.Errorf("%s %s: %s", o.Platform.Title(), o.OrderNo, fmt.Sprintf(format, args...))
+	}
+	if o.PendingAction != "" {
+		return refuse("%s is already under way; wait for it to finish", o.PendingAction.Title())
 	}
 	if !offered {
 		var where []string
@@ -119,4 +159,34 @@ func CanDo(o *Order, a Action) error {
 		}
 	}
 	return nil
+}
+
+// Done reports whether the platform already shows an action's effect on the order, as read
+// from the platform now: an action that is done is never sent again (a retry after a crash or a
+// timeout must not pack or ship twice).
+func Done(o *Order, a Action, now time.Time) bool {
+	tab := DeriveTab(o, now)
+	past := func(t Tab) bool { // the order is further on than t, or left the flow
+		switch tab {
+		case TabUnpaid, TabNew:
+			return false
+		case TabToProcess:
+			return t == TabNew
+		case TabToShip:
+			return t == TabNew || t == TabToProcess
+		}
+		return true
+	}
+	switch a {
+	case ActPack:
+		return past(TabNew)
+	case ActToShip:
+		return past(TabToProcess)
+	case ActRepack:
+		// Repacked items are back on New Order; a package that is gone cannot be repacked again.
+		return tab == TabNew || past(TabToProcess)
+	case ActMarkDelivered:
+		return tab == TabDelivered || tab == TabCompleted || tab == TabToReturn
+	}
+	return false
 }

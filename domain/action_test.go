@@ -31,6 +31,8 @@ func TestCanDo(t *testing.T) {
 		{"post others", Order{Platform: Shopee, Tab: TabOthers}, ActPost, "Include Cancelled"},
 		{"post unpaid", Order{Platform: Shopee, Tab: TabUnpaid}, ActPost, "Post Order is for orders on"},
 		{"nothing on unpaid", Order{Platform: Lazada, Tab: TabUnpaid}, ActPack, "Pack is for orders on New Order"},
+		{"one action at a time", Order{Platform: Shopee, Tab: TabNew, PendingAction: ActPack}, ActPack, "Pack is already under way"},
+		{"a failed action may be tried again", Order{Platform: Shopee, Tab: TabNew, ActionError: "no slot"}, ActPack, ""},
 	}
 	for _, c := range cases {
 		c.order.OrderNo = "ORD-1"
@@ -66,6 +68,39 @@ func TestTabActionsAreReachable(t *testing.T) {
 			if !ok && !(tab == TabOthers && a == ActPost) {
 				t.Errorf("tab %s offers %s but no order there may do it", tab.Title(), a)
 			}
+		}
+	}
+}
+
+func TestDone(t *testing.T) {
+	lz := func(statuses ...string) *Order { return lazadaOrder(statuses...) }
+	cases := []struct {
+		name string
+		o    *Order
+		a    Action
+		done bool
+	}{
+		{"lazada pending not packed", lz("pending", "pending"), ActPack, false},
+		{"lazada packed", lz("packed", "packed"), ActPack, true},
+		{"lazada half packed", lz("packed", "pending"), ActPack, false},
+		{"lazada packed, one cancelled", lz("packed", "canceled"), ActPack, true},
+		{"lazada all cancelled: nothing left to pack", lz("canceled"), ActPack, true},
+		{"lazada rts not yet", lz("packed"), ActToShip, false},
+		{"lazada rts done", lz("ready_to_ship"), ActToShip, true},
+		{"lazada repacked", lz("repacked"), ActRepack, true},
+		{"lazada still packed", lz("packed"), ActRepack, false},
+		{"lazada delivered", lz("delivered"), ActMarkDelivered, true},
+		{"lazada shipped", lz("shipped"), ActMarkDelivered, false},
+		{"shopee arranged", &Order{Platform: Shopee, Status: "PROCESSED"}, ActPack, true},
+		{"shopee not arranged", &Order{Platform: Shopee, Status: "READY_TO_SHIP"}, ActPack, false},
+		{"shopee ready stage", &Order{Platform: Shopee, Status: "PROCESSED", Stage: StageReady}, ActToShip, true},
+		{"tiktok shipped by the seller", &Order{Platform: TikTok, Status: "AWAITING_COLLECTION"}, ActPack, true},
+		{"tiktok awaiting", &Order{Platform: TikTok, Status: "AWAITING_SHIPMENT"}, ActPack, false},
+		{"tiktok in transit", &Order{Platform: TikTok, Status: "IN_TRANSIT"}, ActPack, true},
+	}
+	for _, c := range cases {
+		if got := Done(c.o, c.a, now); got != c.done {
+			t.Errorf("%s: Done = %v, want %v", c.name, got, c.done)
 		}
 	}
 }

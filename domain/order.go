@@ -68,6 +68,9 @@ type Order struct {
 	Packages []Package
 
 	PostedAt time.Time // when it was last posted to SQL Account; zero if never
+
+	PendingAction Action // an action Kedai is sending to the platform now ("" none)
+	ActionError   string // why the last action failed ("" when it did not)
 }
 
 // Buyer is who ordered.

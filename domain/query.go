@@ -41,6 +41,9 @@ type OrderRow struct {
 	TrackingNo string
 	Posted     bool
 	Flags      RowFlags
+	// Action is the action under way ("" none); ActionError why the last one failed.
+	Action      Action
+	ActionError string
 }
 
 // RowFlags are the badges a row can carry.

@@ -29,6 +29,7 @@ func commands() []command {
 		{"store", "store add --db FILE --platform lazada|shopee|tiktok --name NAME --region MY --base-url URL --app-key K --app-secret S [--shop-id ID] [--shop-cipher C] --access-token T --refresh-token R [--days N]", cmdStore},
 		{"sync", "sync --db FILE [--once]   sync the linked stores headless", cmdSync},
 		{"sim", "sim --listen ADDR [--seed N] [--orders N]   run the marketplace simulators", cmdSim},
+		{"action", "action pack|to-ship|repack|deliver --db FILE --orders NO,NO [--shipping pickup|dropoff]", cmdAction},
 	}
 }
 

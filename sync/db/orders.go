@@ -324,16 +324,7 @@ func saveOrder(ctx context.Context, st *saveStmts, o *domain.Order, now time.Tim
 
 // SetStage records Kedai's own fulfilment stage for an order and re-derives its tab.
 func (d *DB) SetStage(ctx context.Context, id int64, stage domain.Stage, now time.Time) error {
-	return d.write(ctx, func(tx *sql.Tx) error {
-		o, err := loadOrder(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		o.Stage = stage
-		tab := domain.DeriveTab(&o, now)
-		_, err = tx.ExecContext(ctx, `UPDATE orders SET stage = ?, tab = ? WHERE id = ?`, string(stage), int(tab), id)
-		return err
-	})
+	return d.write(ctx, func(tx *sql.Tx) error { return setStageTx(ctx, tx, id, stage, now) })
 }
 
 // RefreshAgedTabs moves Lazada orders whose return window has passed from Delivered to Completed.

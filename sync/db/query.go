@@ -22,7 +22,7 @@ type querier interface {
 var ErrNotFound = errors.New("order not found")
 
 const rowColumns = `o.id, o.store_id, o.order_no, o.tab, o.stage, o.status, o.created_at, o.updated_at,
-	o.units, o.first_item, o.currency, o.total, o.provider, o.tracking_no, o.posted_at, o.flags`
+	o.units, o.first_item, o.currency, o.total, o.provider, o.tracking_no, o.posted_at, o.flags, o.action, o.action_error`
 
 func (d *DB) scanRows(rows *sql.Rows) ([]domain.OrderRow, error) {
 	defer rows.Close()
@@ -30,12 +30,13 @@ func (d *DB) scanRows(rows *sql.Rows) ([]domain.OrderRow, error) {
 	for rows.Next() {
 		var r domain.OrderRow
 		var tab, flags int
-		var stage, currency string
+		var stage, currency, action string
 		var created, updated, posted, total int64
 		if err := rows.Scan(&r.ID, &r.StoreID, &r.OrderNo, &tab, &stage, &r.Status, &created, &updated,
-			&r.Units, &r.FirstItem, &currency, &total, &r.Provider, &r.TrackingNo, &posted, &flags); err != nil {
+			&r.Units, &r.FirstItem, &currency, &total, &r.Provider, &r.TrackingNo, &posted, &flags, &action, &r.ActionError); err != nil {
 			return nil, err
 		}
+		r.Action = domain.Action(action)
 		r.Tab, r.Stage = domain.Tab(tab), domain.Stage(stage)
 		r.CreatedAt, r.UpdatedAt = fromMS(created), fromMS(updated)
 		r.Total = domain.Money{Minor: total, Currency: currency}
@@ -468,21 +469,22 @@ func (d *DB) FindOrders(ctx context.Context, text string, limit int) ([]domain.O
 func loadOrder(ctx context.Context, db querier, id int64) (domain.Order, error) {
 	var o domain.Order
 	var tab int
-	var stage, detail string
+	var stage, detail, action string
 	var created, updated, delivered, posted, total int64
 	var flags int
 	err := db.QueryRowContext(ctx, `SELECT o.id, o.store_id, s.platform, o.order_no, o.platform_id, o.status, o.stage,
-		o.tab, o.created_at, o.updated_at, o.delivered_at, o.currency, o.total, o.flags, o.posted_at, o.detail
+		o.tab, o.created_at, o.updated_at, o.delivered_at, o.currency, o.total, o.flags, o.posted_at, o.detail,
+		o.action, o.action_error
 		FROM orders o JOIN stores s ON s.id = o.store_id WHERE o.id = ?`, id).Scan(
 		&o.ID, &o.StoreID, &o.Platform, &o.OrderNo, &o.PlatformID, &o.Status, &stage, &tab, &created, &updated,
-		&delivered, &o.Currency, &total, &flags, &posted, &detail)
+		&delivered, &o.Currency, &total, &flags, &posted, &detail, &action, &o.ActionError)
 	if errors.Is(err, sql.ErrNoRows) {
 		return o, fmt.Errorf("order %d: %w", id, ErrNotFound)
 	}
 	if err != nil {
 		return o, err
 	}
-	o.Stage, o.Tab = domain.Stage(stage), domain.Tab(tab)
+	o.Stage, o.Tab, o.PendingAction = domain.Stage(stage), domain.Tab(tab), domain.Action(action)
 	o.CreatedAt, o.UpdatedAt, o.DeliveredAt, o.PostedAt = fromMS(created), fromMS(updated), fromMS(delivered), fromMS(posted)
 	money := func(v int64) domain.Money { return domain.Money{Minor: v, Currency: o.Currency} }
 	o.Total = money(total)

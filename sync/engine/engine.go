@@ -101,6 +101,7 @@ type Engine struct {
 	runCtx  context.Context // Run's context, once it runs: workers of newly linked stores live in it
 	workers map[int64]*worker
 	changed chan struct{} // something about the stores changed: the window may reload
+	box     outbox
 }
 
 type worker struct {
@@ -112,7 +113,8 @@ type worker struct {
 // New makes an engine over a data file.
 func New(d *db.DB, opt Options) *Engine {
 	opt.defaults()
-	return &Engine{db: d, opt: opt, workers: map[int64]*worker{}, changed: make(chan struct{}, 1)}
+	return &Engine{db: d, opt: opt, workers: map[int64]*worker{}, changed: make(chan struct{}, 1),
+		box: outbox{kick: make(chan struct{}, 1), senders: map[int64]bool{}}}
 }
 
 // Changed is signalled (without blocking) when a run starts or ends or a store is linked.
@@ -130,6 +132,7 @@ func (e *Engine) Run(ctx context.Context) error {
 	e.mu.Lock()
 	e.runCtx = ctx
 	e.mu.Unlock()
+	go e.runOutbox(ctx)
 	t := time.NewTicker(5 * time.Second)
 	defer t.Stop()
 	for {
@@ -237,8 +240,12 @@ func (e *Engine) SyncNow(storeID int64) {
 	}
 }
 
-// RunOnce runs every linked store once, all at the same time, and returns their errors together.
+// RunOnce sends every queued action, then runs every linked store once, all at the same time,
+// and returns their errors together.
 func (e *Engine) RunOnce(ctx context.Context) error {
+	if err := e.DrainOutbox(ctx); err != nil {
+		return err
+	}
 	states, err := e.db.SyncStates(ctx)
 	if err != nil {
 		return err

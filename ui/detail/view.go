@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -28,9 +29,10 @@ type Source interface {
 
 // View shows one order.
 type View struct {
-	src Source
-	win fyne.Window
-	run *widgets.Runner
+	src     Source
+	actions Actions
+	win     fyne.Window
+	run     *widgets.Runner
 
 	// OnBack returns to the list.
 	OnBack func()
@@ -40,6 +42,12 @@ type View struct {
 	prev, next *domain.OrderRow
 	gen        int
 	matches    *widget.PopUpMenu
+
+	actionBox   *fyne.Container
+	actionState *widget.Label
+	job         *widgets.JobDialog
+	dialog      dialog.Dialog
+	shipping    *shippingForm
 
 	title     *widget.Label
 	tabBadge  *widgets.Badge
@@ -55,8 +63,12 @@ type View struct {
 }
 
 // New builds an empty detail view.
-func New(src Source, win fyne.Window, run *widgets.Runner) *View {
-	v := &View{src: src, win: win, run: run}
+func New(src Source, actions Actions, win fyne.Window, run *widgets.Runner) *View {
+	v := &View{src: src, actions: actions, win: win, run: run}
+	v.actionBox = container.NewHBox()
+	v.actionState = widget.NewLabel("")
+	v.actionState.Wrapping = fyne.TextWrapWord
+	v.actionState.Hide()
 	back := widget.NewButtonWithIcon("Back to list", theme.NavigateBackIcon(), v.Back)
 	v.prevBtn = widget.NewButtonWithIcon("Previous", theme.MoveUpIcon(), v.Previous)
 	v.nextBtn = widget.NewButtonWithIcon("Next", theme.MoveDownIcon(), v.Next)
@@ -82,7 +94,8 @@ func New(src Source, win fyne.Window, run *widgets.Runner) *View {
 	// Items on the left, where the eye goes first: they are what is picked, packed and checked.
 	body := container.NewHSplit(container.NewVScroll(v.items), container.NewVScroll(v.sections))
 	body.Offset = 0.58
-	v.root = container.NewBorder(container.NewVBox(nav, widget.NewSeparator(), head, v.subtitle, v.message), nil, nil, nil, body)
+	v.root = container.NewBorder(container.NewVBox(nav, widget.NewSeparator(), container.NewBorder(nil, nil, head, v.actionBox),
+		v.subtitle, v.actionState, v.message), nil, nil, nil, body)
 	return v
 }
 
@@ -170,6 +183,7 @@ func (v *View) render(shopID string) {
 	}
 	v.subtitle.SetText(joinParts(o.StoreName, domain.StatusLabel(o.Status),
 		"created "+o.CreatedAt.Local().Format(domain.TimeLayout), o.Total.String()))
+	v.showActions()
 	v.prevBtn.Disable()
 	v.nextBtn.Disable()
 	if v.prev != nil {

@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -54,10 +55,11 @@ const allPlatforms, allStores = "All platforms", "All stores"
 
 // Screen is the Orders screen.
 type Screen struct {
-	src   Source
-	prefs Prefs
-	win   fyne.Window
-	run   *widgets.Runner
+	src     Source
+	actions Actions
+	prefs   Prefs
+	win     fyne.Window
+	run     *widgets.Runner
 
 	q        domain.OrderQuery
 	counts   map[domain.Tab]int
@@ -82,18 +84,23 @@ type Screen struct {
 	root       *fyne.Container
 	searchLate *widgets.Debouncer
 
+	actionButtons  map[domain.Action]*widgets.Button
+	job            *widgets.JobDialog
+	shippingDialog dialog.Dialog
+	confirmDialog  dialog.Dialog
+
 	// OnRowsShown is called each time loaded rows reach the table.
 	OnRowsShown func()
 }
 
 // New builds the screen; call Start once the window is showing to load it.
-func New(src Source, details detail.Source, prefs Prefs, win fyne.Window, run *widgets.Runner) *Screen {
-	s := &Screen{src: src, prefs: prefs, win: win, run: run, pages: newPages(), counts: map[domain.Tab]int{}}
+func New(src Source, details detail.Source, actions Actions, prefs Prefs, win fyne.Window, run *widgets.Runner) *Screen {
+	s := &Screen{src: src, actions: actions, prefs: prefs, win: win, run: run, pages: newPages(), counts: map[domain.Tab]int{}}
 	s.selected.clear()
 	s.q.Tab = domain.TabNew
 	s.searchLate = run.Debouncer(250 * time.Millisecond)
 	s.build()
-	s.detail = detail.New(details, win, run)
+	s.detail = detail.New(details, actions, win, run)
 	s.detail.OnBack = s.closeDetail
 	s.root = container.NewStack(s.list, s.detail.Content())
 	s.detail.Content().Hide()
@@ -225,7 +232,7 @@ func (s *Screen) build() {
 	search := container.NewBorder(nil, nil, nil, container.NewHBox(wide(s.platform, 160), wide(s.store, 220)), s.search)
 	filters := container.NewBorder(nil, nil, container.NewHBox(dates(s.from), dates(s.to), wide(s.sortSel, 230)),
 		container.NewHBox(columns, clear))
-	selBar := container.NewHBox(s.selectAll, s.selInfo)
+	selBar := container.NewBorder(nil, nil, container.NewHBox(s.selectAll, s.selInfo), s.actionBar())
 	s.list = container.NewBorder(
 		container.NewVBox(container.NewHScroll(container.NewHBox(tabs...)), search, filters, s.errLabel, selBar),
 		nil, nil, nil, s.table)
@@ -438,6 +445,7 @@ func (s *Screen) loadCounts(followSearch bool) {
 }
 
 func (s *Screen) showTabs() {
+	s.showActions()
 	for _, t := range domain.Tabs {
 		b := s.tabButtons[t]
 		b.SetText(fmt.Sprintf("%s  %s", t.Title(), thousands(s.counts[t])))
@@ -648,6 +656,11 @@ func (s *Screen) Shortcuts() []*fyne.MenuItem {
 		item("Select All in Tab", fyne.KeyA, fyne.KeyModifierShortcutDefault|fyne.KeyModifierShift, s.SelectAllInTab),
 		item("Clear Selection", fyne.KeyD, fyne.KeyModifierShortcutDefault, func() { s.selectAll.SetChecked(false); s.selected.clear(); s.showSelection(); s.table.Refresh() }),
 		item("Clear Filters", fyne.KeyL, fyne.KeyModifierShortcutDefault|fyne.KeyModifierShift, s.ClearFilters),
+		fyne.NewMenuItemSeparator(),
+		item("Pack Selected", fyne.KeyK, fyne.KeyModifierShortcutDefault|fyne.KeyModifierShift, func() { s.closeDetail(); s.RunAction(domain.ActPack) }),
+		item("To Ship Selected", fyne.KeyS, fyne.KeyModifierShortcutDefault|fyne.KeyModifierShift, func() { s.closeDetail(); s.RunAction(domain.ActToShip) }),
+		item("Repack Selected", fyne.KeyR, fyne.KeyModifierShortcutDefault|fyne.KeyModifierShift, func() { s.closeDetail(); s.RunAction(domain.ActRepack) }),
+		item("Mark Selected Delivered", fyne.KeyE, fyne.KeyModifierShortcutDefault|fyne.KeyModifierShift, func() { s.closeDetail(); s.RunAction(domain.ActMarkDelivered) }),
 		fyne.NewMenuItemSeparator(),
 	}
 	keys := []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6, fyne.Key7, fyne.Key8, fyne.Key9, fyne.Key0}

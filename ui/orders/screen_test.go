@@ -14,6 +14,7 @@ import (
 	"github.com/kedai-app/kedai/domain"
 	"github.com/kedai-app/kedai/sync/db"
 	"github.com/kedai-app/kedai/sync/db/dbtest"
+	"github.com/kedai-app/kedai/sync/engine"
 	"github.com/kedai-app/kedai/ui/uitest"
 	"github.com/kedai-app/kedai/ui/widgets"
 )
@@ -31,7 +32,7 @@ func open(t *testing.T, f *dbtest.Fixture) *harness {
 	win := test.NewWindow(nil)
 	t.Cleanup(win.Close)
 	run := &widgets.Runner{Manual: true}
-	s := New(f.DB, f.DB, f.DB, win, run)
+	s := New(f.DB, f.DB, engine.New(f.DB, engine.Options{}), f.DB, win, run)
 	win.SetContent(s.Content())
 	win.Resize(fyne.NewSize(1280, 800))
 	s.Start()

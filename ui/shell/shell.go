@@ -34,10 +34,11 @@ type Data interface {
 	Path() string
 }
 
-// Sync is the background sync, satisfied by the engine.
+// Sync is the background sync and the actions it sends, satisfied by the engine.
 type Sync interface {
 	SyncStatus(ctx context.Context) ([]domain.StoreSync, error)
 	stores.Syncer
+	orders.Actions
 }
 
 // Screens the window can open on (`kedai --screen NAME`).
@@ -72,7 +73,7 @@ func New(win fyne.Window, data Data, sync Sync, screen string, run *widgets.Runn
 		run = &widgets.Runner{}
 	}
 	s := &Shell{win: win, data: data, sync: sync, run: run}
-	s.Orders = orders.New(data, data, data, win, s.run)
+	s.Orders = orders.New(data, data, sync, data, win, s.run)
 	s.Stores = stores.New(storeSource{data, sync}, sync, win, s.run)
 	s.Stores.OpenURL = func(raw string) error {
 		u, err := url.Parse(raw)

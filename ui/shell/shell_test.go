@@ -14,29 +14,15 @@ import (
 	"github.com/kedai-app/kedai/domain"
 	"github.com/kedai-app/kedai/sync/db"
 	"github.com/kedai-app/kedai/sync/db/dbtest"
+	"github.com/kedai-app/kedai/sync/engine"
 	"github.com/kedai-app/kedai/sync/market"
 	"github.com/kedai-app/kedai/ui/widgets"
 )
 
-// syncStandIn stands in for the engine (tested in sync/engine and end to end): it reads the real
-// sync table and remembers what it was asked.
-type syncStandIn struct {
-	d      *db.DB
-	kicked []int64
-}
-
-func (s *syncStandIn) SyncStatus(ctx context.Context) ([]domain.StoreSync, error) {
-	return s.d.SyncStates(ctx)
-}
-func (s *syncStandIn) SyncNow(id int64) { s.kicked = append(s.kicked, id) }
-func (s *syncStandIn) BeginLink(context.Context, domain.LinkRequest) (string, func(context.Context) (domain.Store, error), func(), error) {
-	return "", nil, nil, errors.New("linking is tested with the engine")
-}
-
 func TestUnknownScreenIsRefused(t *testing.T) {
 	test.NewTempApp(t)
 	f := dbtest.New(t, 0)
-	if _, err := New(test.NewWindow(nil), f.DB, &syncStandIn{d: f.DB}, "warehouse", nil); err == nil || !strings.Contains(err.Error(), "unknown screen") {
+	if _, err := New(test.NewWindow(nil), f.DB, engine.New(f.DB, engine.Options{}), "warehouse", nil); err == nil || !strings.Contains(err.Error(), "unknown screen") {
 		t.Fatalf("error %v", err)
 	}
 }
@@ -46,7 +32,7 @@ func TestMenuCarriesTheShortcuts(t *testing.T) {
 	f := dbtest.New(t, 0)
 	win := test.NewWindow(nil)
 	defer win.Close()
-	if _, err := New(win, f.DB, &syncStandIn{d: f.DB}, "orders", &widgets.Runner{Manual: true}); err != nil {
+	if _, err := New(win, f.DB, engine.New(f.DB, engine.Options{}), "orders", &widgets.Runner{Manual: true}); err != nil {
 		t.Fatal(err)
 	}
 	have := map[string]string{}
@@ -73,7 +59,7 @@ func TestWindowFollowsChangesFromAnotherProcess(t *testing.T) {
 	win := test.NewWindow(nil)
 	defer win.Close()
 	run := &widgets.Runner{Manual: true}
-	sh, err := New(win, f.DB, &syncStandIn{d: f.DB}, "orders", run)
+	sh, err := New(win, f.DB, engine.New(f.DB, engine.Options{}), "orders", run)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,8 +110,6 @@ func TestShortcutText(t *testing.T) {
 	}
 }
 
-func (s *syncStandIn) Redirect() string { return "http://127.0.0.1:47655/callback" }
-
 // The status bar says how the sync stands, and turns to the failing store by name.
 func TestStatusBarSyncIndicator(t *testing.T) {
 	test.NewTempApp(t)
@@ -146,7 +130,7 @@ func TestStatusBarSyncIndicator(t *testing.T) {
 	win := test.NewWindow(nil)
 	defer win.Close()
 	run := &widgets.Runner{Manual: true}
-	sh, err := New(win, d, &syncStandIn{d: d}, "stores", run)
+	sh, err := New(win, d, engine.New(d, engine.Options{}), "stores", run)
 	if err != nil {
 		t.Fatal(err)
 	}

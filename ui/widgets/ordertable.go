@@ -85,6 +85,11 @@ func nonEmpty(ss ...string) []string {
 // RowBadge is the most important badge a row carries, if any.
 func RowBadge(r domain.OrderRow) (string, color.Color) {
 	switch {
+	case r.Action != "":
+		return r.Action.Doing(), BadgeGrey
+	case r.ActionError != "":
+		failed, _, _ := strings.Cut(r.ActionError, ":")
+		return failed, BadgeRed
 	case r.Flags.CancelRequested:
 		return "Cancel requested", BadgeRed
 	case r.Flags.ReturnRequested:

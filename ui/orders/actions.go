@@ -1,0 +1,158 @@
+package orders
+
+import (
+	"context"
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/kedai-app/kedai/domain"
+	"github.com/kedai-app/kedai/ui/widgets"
+)
+
+// Actions carries out fulfilment actions (the engine: it checks them with the same rules, queues
+// them and sends them).
+type Actions interface {
+	widgets.Jobs
+	Submit(ctx context.Context, a domain.Action, ids []int64, ship domain.Shipping) (int64, []domain.Refusal, error)
+	StoresWithoutShipping(ctx context.Context, ids []int64) ([]domain.Store, error)
+	SetStoreShipping(ctx context.Context, storeID int64, s domain.Shipping) error
+	StoreShipping(ctx context.Context, storeID int64) (domain.Shipping, bool, error)
+	ShippingChoices(ctx context.Context, orderID int64) (domain.ShippingChoices, error)
+}
+
+// implemented are the actions this version carries out (the others arrive with printing,
+// cancellations and posting).
+var implemented = []domain.Action{domain.ActPack, domain.ActToShip, domain.ActRepack, domain.ActMarkDelivered}
+
+// actionBar holds a button per action, shown on the tabs that offer it.
+func (s *Screen) actionBar() fyne.CanvasObject {
+	s.actionButtons = map[domain.Action]*widgets.Button{}
+	var objs []fyne.CanvasObject
+	for _, a := range implemented {
+		b := widgets.NewButton(a.Title(), func() { s.RunAction(a) })
+		b.Importance = widget.HighImportance
+		s.actionButtons[a] = b
+		objs = append(objs, b)
+	}
+	return container.NewHBox(objs...)
+}
+
+// showActions shows the current tab's actions.
+func (s *Screen) showActions() {
+	offered := map[domain.Action]bool{}
+	for _, a := range domain.TabActions(s.q.Tab) {
+		offered[a] = true
+	}
+	for a, b := range s.actionButtons {
+		if offered[a] {
+			b.Show()
+		} else {
+			b.Hide()
+		}
+	}
+}
+
+// RunAction takes an action on the selected orders: it asks how a store ships when packing needs
+// it and the store has no usual choice, confirms a bulk action, submits, and follows the job.
+func (s *Screen) RunAction(a domain.Action) {
+	s.run.Go(func() func() {
+		ctx := context.Background()
+		ids, err := s.Selected(ctx)
+		var need []domain.Store
+		if err == nil && a == domain.ActPack && len(ids) > 0 {
+			need, err = s.actions.StoresWithoutShipping(ctx, ids)
+		}
+		return func() {
+			switch {
+			case err != nil:
+				s.showError(fmt.Errorf("%s: %w", a.Title(), err))
+			case len(ids) == 0:
+				s.showError(fmt.Errorf("select the orders to %s first (Space or their checkboxes)", a.Title()))
+			case len(ids) > maxJob:
+				s.showError(fmt.Errorf("%s selected: one action takes at most %s orders", thousands(len(ids)), thousands(maxJob)))
+			default:
+				s.hideError()
+				s.askShipping(need, func() { s.confirm(a, ids) })
+			}
+		}
+	})
+}
+
+// maxJob matches the engine's limit, to say so before anything is queued.
+const maxJob = 5000
+
+// askShipping asks, store by store, how parcels reach the courier, remembers it for the store,
+// then goes on.
+func (s *Screen) askShipping(stores []domain.Store, then func()) {
+	if len(stores) == 0 {
+		then()
+		return
+	}
+	st := stores[0]
+	choice := widget.NewRadioGroup([]string{"The courier picks up (pickup)", "I drop them off (drop-off)"}, nil)
+	choice.SetSelected("The courier picks up (pickup)")
+	text := widget.NewLabel(fmt.Sprintf("How do %s's parcels reach the courier? Kedai remembers it for this store; you can change it in Stores.", st.Name))
+	text.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustomConfirm("Shipping for "+st.Name, "Remember and go on", "Cancel",
+		container.NewVBox(text, choice), func(ok bool) {
+			if !ok {
+				return
+			}
+			ship := domain.Shipping{Method: domain.Pickup}
+			if choice.Selected != "The courier picks up (pickup)" {
+				ship.Method = domain.DropOff
+			}
+			s.run.Go(func() func() {
+				err := s.actions.SetStoreShipping(context.Background(), st.ID, ship)
+				return func() {
+					if err != nil {
+						s.showError(err)
+						return
+					}
+					s.askShipping(stores[1:], then)
+				}
+			})
+		}, s.win)
+	d.Resize(fyne.NewSize(520, 260))
+	s.shippingDialog = d
+	d.Show()
+}
+
+// confirm asks before acting on more than one order, then submits.
+func (s *Screen) confirm(a domain.Action, ids []int64) {
+	if len(ids) == 1 {
+		s.submit(a, ids)
+		return
+	}
+	d := dialog.NewConfirm(a.Title(), fmt.Sprintf("%s %s orders?", a.Title(), thousands(len(ids))), func(ok bool) {
+		if ok {
+			s.submit(a, ids)
+		}
+	}, s.win)
+	s.confirmDialog = d
+	d.Show()
+}
+
+func (s *Screen) submit(a domain.Action, ids []int64) {
+	s.run.Go(func() func() {
+		job, refused, err := s.actions.Submit(context.Background(), a, ids, domain.Shipping{})
+		return func() {
+			if err != nil {
+				s.showError(fmt.Errorf("%s: %w", a.Title(), err))
+				return
+			}
+			s.selected.clear()
+			s.showSelection()
+			s.DataChanged() // the orders show "Packing…" at once
+			s.job = widgets.ShowJob(s.win, s.run, s.actions, fmt.Sprintf("%s: %s orders", a.Title(), thousands(len(ids))), job, refused)
+			s.job.OnFinished = func(domain.JobProgress) { s.DataChanged() }
+		}
+	})
+}
+
+// Job is the last bulk action's dialog (for tests and the shell).
+func (s *Screen) Job() *widgets.JobDialog { return s.job }

@@ -1,0 +1,155 @@
+package widgets
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/kedai-app/kedai/domain"
+)
+
+// Jobs is where a bulk action's progress comes from.
+type Jobs interface {
+	Job(ctx context.Context, job int64) (domain.JobProgress, error)
+	CancelJob(ctx context.Context, job int64) (int, error)
+}
+
+// JobDialog follows a bulk action: a progress bar, the counts, Cancel while it runs, and what
+// became of each order (failures first), with the orders the rules refused at the top.
+type JobDialog struct {
+	d        dialog.Dialog
+	run      *Runner
+	jobs     Jobs
+	job      int64
+	bar      *widget.ProgressBar
+	counts   *widget.Label
+	cancel   *Button
+	close    *Button
+	lines    []string
+	list     *widget.List
+	refused  []domain.Refusal
+	progress domain.JobProgress
+	closed   bool
+	// OnFinished is called once when nothing of the job is left to send.
+	OnFinished func(domain.JobProgress)
+}
+
+// pollEvery is how often the dialog asks how the job stands.
+const pollEvery = 250 * time.Millisecond
+
+// ShowJob opens the dialog for a submitted job (0: every order was refused).
+func ShowJob(win fyne.Window, run *Runner, jobs Jobs, title string, job int64, refused []domain.Refusal) *JobDialog {
+	j := &JobDialog{run: run, jobs: jobs, job: job, refused: refused, bar: widget.NewProgressBar(), counts: widget.NewLabel("")}
+	j.list = widget.NewList(func() int { return len(j.lines) }, func() fyne.CanvasObject {
+		l := widget.NewLabel("")
+		l.Truncation = fyne.TextTruncateEllipsis
+		return l
+	}, func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(j.lines[i]) })
+	j.cancel = NewButton("Cancel the rest", func() { j.Cancel() })
+	j.close = NewButton("Close", func() { j.d.Hide() })
+	j.close.Importance = widget.HighImportance
+	j.close.Hide()
+	results := container.NewGridWrap(fyne.NewSize(620, 300), j.list)
+	content := container.NewBorder(container.NewVBox(j.bar, j.counts), container.NewHBox(j.cancel, j.close), nil, nil, results)
+	j.d = dialog.NewCustomWithoutButtons(title, content, win)
+	j.d.SetOnClosed(func() { j.closed = true })
+	j.show(domain.JobProgress{Job: job})
+	j.d.Show()
+	if job == 0 {
+		j.finish()
+	} else {
+		j.poll()
+	}
+	win.Canvas().Focus(j.cancel)
+	return j
+}
+
+// Progress is the last progress shown.
+func (j *JobDialog) Progress() domain.JobProgress { return j.progress }
+
+// Lines is what the result list shows.
+func (j *JobDialog) Lines() []string { return j.lines }
+
+// Cancel stops sending what is left of the job.
+func (j *JobDialog) Cancel() {
+	j.cancel.Disable()
+	j.run.Go(func() func() {
+		_, err := j.jobs.CancelJob(context.Background(), j.job)
+		return func() {
+			if err != nil {
+				j.counts.SetText("Could not cancel: " + err.Error())
+			}
+		}
+	})
+}
+
+func (j *JobDialog) poll() {
+	j.run.Go(func() func() {
+		time.Sleep(pollEvery)
+		p, err := j.jobs.Job(context.Background(), j.job)
+		return func() {
+			if err != nil {
+				j.counts.SetText("Could not read the progress: " + err.Error())
+			} else {
+				j.show(p)
+			}
+			if err == nil && p.Finished() {
+				j.finish()
+				return
+			}
+			j.poll() // until it finishes, open or not: OnFinished must still come
+		}
+	})
+}
+
+func (j *JobDialog) show(p domain.JobProgress) {
+	j.progress = p
+	finished := p.Done + p.Failed + p.Cancelled
+	if p.Total > 0 {
+		j.bar.SetValue(float64(finished) / float64(p.Total))
+	} else {
+		j.bar.SetValue(1)
+	}
+	text := fmt.Sprintf("%d of %d done", p.Done, p.Total)
+	if p.Failed > 0 {
+		text += fmt.Sprintf(", %d failed", p.Failed)
+	}
+	if p.Cancelled > 0 {
+		text += fmt.Sprintf(", %d cancelled", p.Cancelled)
+	}
+	if len(j.refused) > 0 {
+		text += fmt.Sprintf(", %d refused", len(j.refused))
+	}
+	j.counts.SetText(text)
+	j.lines = j.lines[:0]
+	for _, r := range j.refused {
+		j.lines = append(j.lines, fmt.Sprintf("✗ refused: %s", r.Reason))
+	}
+	for _, r := range p.Results {
+		mark := "✓"
+		if r.State != "done" {
+			mark = "✗"
+		}
+		line := fmt.Sprintf("%s %s · %s · %s", mark, r.OrderNo, r.Store, r.State)
+		if r.Message != "" {
+			line += ": " + r.Message
+		}
+		j.lines = append(j.lines, line)
+	}
+	j.list.Refresh()
+}
+
+func (j *JobDialog) finish() {
+	j.cancel.Hide()
+	j.close.Show()
+	j.bar.SetValue(1)
+	if j.OnFinished != nil {
+		j.OnFinished(j.progress)
+		j.OnFinished = nil
+	}
+}
