@@ -136,6 +136,11 @@ type request struct {
 	params map[string]string // business parameters; empty values are not sent
 	token  bool              // send the shop's access_token
 	auth   bool              // a token API, on the auth host
+	// write: a fulfilment call whose effect a lost or garbled answer may hide. It is retried
+	// only after answers that show it was not carried out (throttling, server errors, "system
+	// busy"); after no answer or a malformed one, the error goes back to the caller, which reads
+	// the order before sending the action again (sync/FULFILMENT.md, "Results and retries").
+	write bool
 }
 
 func (r request) op() string { return r.method + " " + r.path }
@@ -152,7 +157,7 @@ func (c *Client) call(ctx context.Context, r request, out any) error {
 			}
 		}
 		started := time.Now()
-		wait, err := c.once(ctx, r, access, out)
+		wait, unsure, err := c.once(ctx, r, access, out)
 		if err == nil {
 			c.log.Debug("lazada call", "op", r.op(), "attempt", attempt, "took", time.Since(started))
 			return nil
@@ -172,6 +177,10 @@ func (c *Client) call(ctx context.Context, r request, out any) error {
 			continue
 		}
 		if !market.Retryable(err) || attempt >= maxAttempts {
+			return err
+		}
+		if r.write && unsure {
+			c.log.Warn("lazada write got no clear answer; not sending it again blindly", "op", r.op(), "attempt", attempt, "err", err.Error())
 			return err
 		}
 		d := c.backoff(attempt, wait)
@@ -196,14 +205,15 @@ func (c *Client) backoff(attempt int, retryAfter time.Duration) time.Duration {
 	return d
 }
 
-// once sends r one time. It returns how long the server asked to wait (Retry-After) and an error
-// that never carries the request's query, token or signature.
-func (c *Client) once(ctx context.Context, r request, access string, out any) (time.Duration, error) {
+// once sends r one time. It returns how long the server asked to wait (Retry-After), whether the
+// request may have been carried out although it failed (unsure: no answer, or a 2xx answer that
+// cannot be read), and an error that never carries the request's query, token or signature.
+func (c *Client) once(ctx context.Context, r request, access string, out any) (wait time.Duration, unsure bool, err error) {
 	if err := c.limiter.Wait(ctx); err != nil {
 		if ctx.Err() != nil {
-			return 0, ctx.Err()
+			return 0, false, ctx.Err()
 		}
-		return 0, &market.Error{Platform: domain.Lazada, Op: r.op(), Message: "rate limiter: " + err.Error(), Retryable: true}
+		return 0, false, &market.Error{Platform: domain.Lazada, Op: r.op(), Message: "rate limiter: " + err.Error(), Retryable: true}
 	}
 	params := make(map[string]string, len(r.params)+5)
 	for k, v := range r.params {
@@ -229,7 +239,6 @@ func (c *Client) once(ctx context.Context, r request, access string, out any) (t
 		root = c.authRoot + "/rest"
 	}
 	var req *http.Request
-	var err error
 	if r.method == http.MethodPost {
 		req, err = http.NewRequestWithContext(ctx, http.MethodPost, root+r.path, strings.NewReader(form.Encode()))
 		if err == nil {
@@ -239,20 +248,24 @@ func (c *Client) once(ctx context.Context, r request, access string, out any) (t
 		req, err = http.NewRequestWithContext(ctx, http.MethodGet, root+r.path+"?"+form.Encode(), nil)
 	}
 	if err != nil {
-		return 0, &market.Error{Platform: domain.Lazada, Op: r.op(), Message: market.Redact(err.Error(), secrets...)}
+		return 0, false, &market.Error{Platform: domain.Lazada, Op: r.op(), Message: market.Redact(err.Error(), secrets...)}
 	}
 	req.Header.Set("Accept", "application/json")
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return 0, transportError(r.op(), err, secrets)
+		return 0, true, transportError(r.op(), err, secrets)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil {
-		return 0, transportError(r.op(), err, secrets)
+		return 0, true, transportError(r.op(), err, secrets)
 	}
-	wait := market.RetryAfter(resp.Header.Get("Retry-After"), c.now())
-	return wait, decodeResponse(r.op(), resp.StatusCode, body, out, secrets)
+	wait = market.RetryAfter(resp.Header.Get("Retry-After"), c.now())
+	err = decodeResponse(r.op(), resp.StatusCode, body, out, secrets)
+	var me *market.Error
+	// A 2xx answer without an error code is one that could not be read: the call may have worked.
+	unsure = err != nil && resp.StatusCode/100 == 2 && errors.As(err, &me) && me.Code == ""
+	return wait, unsure, err
 }
 
 // transportError describes a failure to get an answer, without the URL (its query holds the

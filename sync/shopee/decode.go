@@ -9,6 +9,7 @@ import (
 
 	"github.com/kedai-app/kedai/domain"
 	"github.com/kedai-app/kedai/sync/lenient"
+	"github.com/kedai-app/kedai/sync/market"
 )
 
 // orderListAnswer is get_order_list's response (S3). order_status comes only when asked for
@@ -302,4 +303,114 @@ var notArranged = map[string]bool{
 // status and the package is past arranging shipment.
 func tracked(orderStatus string, p domain.Package) bool {
 	return trackedStatuses[orderStatus] && !notArranged[strings.ToUpper(strings.TrimSpace(p.Status))]
+}
+
+// shippingParamAnswer is get_shipping_parameter's response (S4). info_needed names, per method
+// the order may use, the fields ship_order wants; a method is offered when its key is there,
+// even with an empty (or null) list.
+type shippingParamAnswer struct {
+	InfoNeeded map[string]json.RawMessage `json:"info_needed"`
+	Pickup     struct {
+		AddressList []addressJSON `json:"address_list"`
+	} `json:"pickup"`
+	Dropoff struct {
+		BranchList []branchJSON      `json:"branch_list"`
+		SlugList   []json.RawMessage `json:"slug_list"`
+	} `json:"dropoff"`
+}
+
+type addressJSON struct {
+	AddressID   lenient.String `json:"address_id"`
+	Region      string         `json:"region"`
+	State       string         `json:"state"`
+	City        string         `json:"city"`
+	District    string         `json:"district"`
+	Town        string         `json:"town"`
+	Address     string         `json:"address"`
+	Zipcode     lenient.String `json:"zipcode"`
+	AddressFlag []string       `json:"address_flag"`
+	TimeSlots   []struct {
+		Date         lenient.Int    `json:"date"`
+		TimeText     string         `json:"time_text"`
+		PickupTimeID lenient.String `json:"pickup_time_id"`
+	} `json:"time_slot_list"`
+}
+
+type branchJSON struct {
+	BranchID lenient.String `json:"branch_id"`
+	Region   string         `json:"region"`
+	State    string         `json:"state"`
+	City     string         `json:"city"`
+	District string         `json:"district"`
+	Town     string         `json:"town"`
+	Address  string         `json:"address"`
+	Zipcode  lenient.String `json:"zipcode"`
+}
+
+// methods are the shipping methods info_needed offers, in Kedai's order, and what each needs.
+func (a *shippingParamAnswer) methods() (offered []string, needs map[string][]string) {
+	needs = map[string][]string{}
+	for _, m := range []string{market.Pickup, market.DropOff, market.NonIntegrated} {
+		raw, ok := a.InfoNeeded[m]
+		if !ok {
+			continue
+		}
+		offered = append(offered, m)
+		var fields []lenient.String
+		if json.Unmarshal(raw, &fields) != nil {
+			var one lenient.String // a lone field name
+			if json.Unmarshal(raw, &one) == nil && one != "" {
+				fields = []lenient.String{one}
+			}
+		}
+		for _, f := range fields {
+			if f != "" {
+				needs[m] = append(needs[m], string(f))
+			}
+		}
+	}
+	return offered, needs
+}
+
+// slugs reads slug_list: slug strings or objects {"slug", ...}.
+func (a *shippingParamAnswer) slugs() []string {
+	var out []string
+	for _, raw := range a.Dropoff.SlugList {
+		var s lenient.String
+		if json.Unmarshal(raw, &s) == nil && s != "" {
+			out = append(out, string(s))
+			continue
+		}
+		var obj struct {
+			Slug lenient.String `json:"slug"`
+		}
+		if json.Unmarshal(raw, &obj) == nil && obj.Slug != "" {
+			out = append(out, string(obj.Slug))
+		}
+	}
+	return out
+}
+
+// place is an address as one line: the street address, then the parts it does not already say.
+func place(address string, parts ...string) string {
+	line := strings.TrimSpace(address)
+	for _, p := range parts {
+		p = strings.TrimSpace(p)
+		if p == "" || strings.Contains(strings.ToLower(line), strings.ToLower(p)) {
+			continue
+		}
+		if line != "" {
+			line += ", "
+		}
+		line += p
+	}
+	return line
+}
+
+func (a *addressJSON) label() string {
+	return place(a.Address, a.Town, a.District, a.City, a.State, string(a.Zipcode))
+}
+
+func (b *branchJSON) label() string {
+	return place(b.Address, b.Town, b.District, b.City, b.State, string(b.Zipcode))
 }

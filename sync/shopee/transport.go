@@ -40,6 +40,11 @@ type request struct {
 	// still stop): a token exchange abandoned halfway may have spent a single-use code or
 	// refresh token whose only replacement is in the answer.
 	detach bool
+	// once marks a call that changes the platform's state (ship_order): an attempt that got no
+	// definite answer (no answer, an unreadable one, a gateway error) may have taken effect, so
+	// it is not repeated; its retryable error goes back, and the engine reads the order before it
+	// sends the action again. A definite refusal (an error code, HTTP 429) is retried as usual.
+	once bool
 }
 
 // detachedLimit bounds a detached attempt when the HTTP client has no timeout of its own.
@@ -108,7 +113,7 @@ func (c *Client) call(ctx context.Context, req request) (*envelope, error) {
 			attempt-- // the renewal is not one of the call's attempts
 			continue
 		}
-		if !apiErr.Retryable || attempt >= MaxAttempts {
+		if !apiErr.Retryable || attempt >= MaxAttempts || req.once && !refused(apiErr) {
 			return env, err
 		}
 		wait, ok := c.wait(attempt, retryAfter)
@@ -136,6 +141,11 @@ func (c *Client) wait(n int, retryAfter time.Duration) (d time.Duration, ok bool
 		return 0, false
 	}
 	return max(c.backoff(n), retryAfter), true
+}
+
+// refused reports an answer that says the platform did not act: it named an error, or throttled.
+func refused(e *market.Error) bool {
+	return e.Code != "" || e.Status == http.StatusTooManyRequests
 }
 
 // ctxErr reports a call that stopped because its context ended.

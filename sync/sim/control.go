@@ -21,6 +21,8 @@ import (
 //	POST /_sim/step                                {"changed": n}
 //	POST /_sim/shop?platform=&name=&region=        add a shop
 //	POST /_sim/return?platform=&shop=&order=[&resolve=1]   open (or close) a return
+//	POST /_sim/refuse?platform=&shop=&order=&code=&message=[&times=]   see Sim.Refuse
+//	GET  /_sim/pickups?platform=&shop=[&package=]  Shopee pickup addresses / a TikTok package's slots
 //	GET  /_sim/orders?platform=&shop=              the shop's orders in domain terms
 //	GET  /_sim/returns?platform=&shop=             {order number: awaiting the seller}
 //	GET  /_sim/requests?platform=                  the request log
@@ -185,6 +187,48 @@ func (s *Sim) serveControl(w http.ResponseWriter, r *http.Request) {
 			s.RequestReturn(p, id, q.Get("order"))
 		}
 		ok(s.Returns(p, id))
+	case "/refuse":
+		if !post() {
+			return
+		}
+		p, good := platform()
+		if !good {
+			return
+		}
+		id, good := shopOf(p)
+		if !good {
+			return
+		}
+		order, code := q.Get("order"), q.Get("code")
+		if order == "" || code == "" {
+			fail(http.StatusBadRequest, "give order and code")
+			return
+		}
+		if p == domain.TikTok {
+			if _, err := strconv.ParseInt(code, 10, 64); err != nil {
+				fail(http.StatusBadRequest, "TikTok codes are numbers")
+				return
+			}
+		}
+		times := 1
+		if v := q.Get("times"); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 {
+				fail(http.StatusBadRequest, "times must be a positive number")
+				return
+			}
+			times = n
+		}
+		s.Refuse(p, id, order, code, q.Get("message"), times)
+		ok(map[string]any{"platform": p, "shop": id, "order": order, "code": code, "times": times})
+	case "/pickups":
+		p, good := platform()
+		if !good {
+			return
+		}
+		if id, good := shopOf(p); good {
+			ok(s.Pickups(p, id, q.Get("package")))
+		}
 	case "/orders":
 		p, good := platform()
 		if !good {

@@ -45,6 +45,7 @@ type call struct {
 	reqID    string
 	shop     *shopState // set once the access token is checked
 	bodyJSON map[string]json.RawMessage
+	pathID   string // TikTok: the id in a path such as /fulfillment/202309/packages/{package_id}/ship
 }
 
 // reply is an answer ready to write.

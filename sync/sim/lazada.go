@@ -198,27 +198,45 @@ func (s *Sim) lazadaAPI(c *call) reply {
 	case "/auth/token/refresh":
 		return s.lazadaTokenRefresh(c, params)
 	}
-	handler := map[string]func(*call, url.Values) reply{
-		"/orders/get":                        s.lazadaOrders,
-		"/order/get":                         s.lazadaOrder,
-		"/order/items/get":                   s.lazadaOrderItems,
-		"/orders/items/get":                  s.lazadaMultipleItems,
-		"/reverse/getreverseordersforseller": s.lazadaReverseOrders,
+	type route struct {
+		handle   func(*call, url.Values) reply
+		postOnly bool // the docs give POST only
+		write    bool // changes orders: runs under the write lock
+	}
+	rt, ok := map[string]route{
+		"/orders/get":                        {handle: s.lazadaOrders},
+		"/order/get":                         {handle: s.lazadaOrder},
+		"/order/items/get":                   {handle: s.lazadaOrderItems},
+		"/orders/items/get":                  {handle: s.lazadaMultipleItems},
+		"/reverse/getreverseordersforseller": {handle: s.lazadaReverseOrders},
+		"/order/shipment/providers/get":      {handle: s.lazadaShipmentProviders},
+		"/order/fulfill/pack":                {handle: s.lazadaPack, postOnly: true, write: true},
+		"/order/package/rts":                 {handle: s.lazadaReadyToShip, postOnly: true, write: true},
+		"/order/package/repack":              {handle: s.lazadaRepack, write: true},
+		"/order/package/sof/delivered":       {handle: s.lazadaSOFDelivered, postOnly: true, write: true},
 	}[c.apiPath]
-	if handler == nil {
+	if !ok {
 		return lazadaError(c, http.StatusNotFound, "ISV", "InvalidApiPath", "The specified API path is invalid: "+c.apiPath)
+	}
+	if rt.postOnly && c.r.Method != http.MethodPost {
+		return lazadaError(c, http.StatusMethodNotAllowed, "ISV", "InvalidMethod", "This API takes POST only")
 	}
 	if params.Get("access_token") == "" {
 		return lazadaError(c, http.StatusOK, "ISV", "MissingParameter", `The input parameter "access_token" that is mandatory for processing this request is not supplied`)
 	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
+	if rt.write {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+	} else {
+		s.mu.RLock()
+		defer s.mu.RUnlock()
+	}
 	sh, st := s.checkAccess(domain.Lazada, params.Get("access_token"))
 	if st != tokenOK || sh == nil {
 		return lazadaError(c, http.StatusOK, "ISV", "IllegalAccessToken", "The specified access token is invalid or expired")
 	}
 	c.shop = sh
-	return handler(c, params)
+	return rt.handle(c, params)
 }
 
 // lazadaToken is the flat token answer of /auth/token/create and /auth/token/refresh.

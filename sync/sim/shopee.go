@@ -127,23 +127,36 @@ func (s *Sim) shopeeAPI(c *call) reply {
 	case "/api/v2/auth/access_token/get":
 		return s.shopeeTokenRefresh(c)
 	}
-	handler := map[string]func(*call) reply{
-		"/api/v2/order/get_order_list":          s.shopeeOrderList,
-		"/api/v2/order/get_order_detail":        s.shopeeOrderDetail,
-		"/api/v2/logistics/get_tracking_number": s.shopeeTrackingNumber,
-		"/api/v2/returns/get_return_list":       s.shopeeReturnList,
+	type route struct {
+		method string
+		handle func(*call) reply
+		write  bool // changes orders: runs under the write lock
+	}
+	rt, ok := map[string]route{
+		"/api/v2/order/get_order_list":             {http.MethodGet, s.shopeeOrderList, false},
+		"/api/v2/order/get_order_detail":           {http.MethodGet, s.shopeeOrderDetail, false},
+		"/api/v2/logistics/get_tracking_number":    {http.MethodGet, s.shopeeTrackingNumber, false},
+		"/api/v2/returns/get_return_list":          {http.MethodGet, s.shopeeReturnList, false},
+		"/api/v2/logistics/get_shipping_parameter": {http.MethodGet, s.shopeeShippingParameter, false},
+		"/api/v2/logistics/ship_order":             {http.MethodPost, s.shopeeShipOrder, true},
+		"/api/v2/logistics/batch_ship_order":       {http.MethodPost, s.shopeeBatchShipOrder, true},
 	}[c.apiPath]
-	if handler == nil {
+	if !ok {
 		return shopeeError(c, "error_not_found", "Api not found: "+c.apiPath)
 	}
-	if c.r.Method != http.MethodGet {
-		return shopeeError(c, "error_param", "Wrong parameters, detail: this API takes GET.")
+	if c.r.Method != rt.method {
+		return shopeeError(c, "error_param", "Wrong parameters, detail: this API takes "+rt.method+".")
 	}
 	if fail := s.shopeeCheckCommon(c, true); fail != nil {
 		return *fail
 	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
+	if rt.write {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+	} else {
+		s.mu.RLock()
+		defer s.mu.RUnlock()
+	}
 	sh, st := s.checkAccess(domain.Shopee, c.query.Get("access_token"))
 	if st != tokenOK || sh == nil {
 		return shopeeError(c, "error_auth", "Invalid access_token.")
@@ -152,7 +165,7 @@ func (s *Sim) shopeeAPI(c *call) reply {
 		return shopeeError(c, "error_auth", "Invalid partner_id or shopid.")
 	}
 	c.shop = sh
-	return handler(c)
+	return rt.handle(c)
 }
 
 // shopeeBody decodes a token API's JSON body.

@@ -305,7 +305,8 @@ func (s *Sim) checkAccess(p domain.Platform, tok string) (*shopState, tokenState
 type Rates struct {
 	Pay           float64 // unpaid -> paid (New Order)
 	CancelRequest float64 // a paid, unpacked order gets a buyer's cancellation request
-	Deliver       float64 // shipped -> delivered
+	Collect       float64 // the courier collects a parcel ready for it (at least collectAfter after the seller's last step) -> shipped
+	Deliver       float64 // shipped -> delivered (not seller-own-fleet orders: the seller marks those)
 	Complete      float64 // delivered -> completed (Shopee, TikTok; not while a return is open)
 	Return        float64 // a delivered order gets a return request
 	NewOrder      float64 // per shop: one new order arrives
@@ -315,7 +316,7 @@ type Rates struct {
 }
 
 // DefaultRates are what Step uses unless SetRates says otherwise.
-var DefaultRates = Rates{Pay: 0.5, CancelRequest: 0.03, Deliver: 0.25, Complete: 0.2, Return: 0.03, NewOrder: 0.5}
+var DefaultRates = Rates{Pay: 0.5, CancelRequest: 0.03, Collect: 0.25, Deliver: 0.25, Complete: 0.2, Return: 0.03, NewOrder: 0.5}
 
 // SetRates changes the chances Step uses.
 func (s *Sim) SetRates(r Rates) {

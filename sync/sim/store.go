@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -71,6 +72,9 @@ type record struct {
 	cancel *reverse       // Lazada: the buyer's cancellation request, once there was one
 	upd    int64          // the keys the record is indexed under
 	crt    int64
+	// TikTok: how each shipped package is handed over (package detail's handover_method and
+	// pickup_slot), by package id.
+	handover map[string]handover
 }
 
 func (r *record) updKey() ikey { return ikey{r.upd, r.seq} }
@@ -88,10 +92,15 @@ type shopState struct {
 	crt     index              // by creation time
 	returns []*record          // orders that ever had a return, in the order they first did
 	cancels []*record          // Lazada: orders that ever had a buyer cancellation request
+
+	byPkg    map[string]*record  // package id -> its order (see indexPackages)
+	pkgSeq   int                 // packages created by fulfilment calls so far
+	refusals map[string]*refusal // order number -> what its next fulfilment calls get (Refuse)
 }
 
 func newShopState(sh Shop) *shopState {
-	return &shopState{Shop: sh, byNo: map[string]*record{}, byPID: map[string]*record{}}
+	return &shopState{Shop: sh, byNo: map[string]*record{}, byPID: map[string]*record{},
+		byPkg: map[string]*record{}, refusals: map[string]*refusal{}}
 }
 
 // put adds or replaces an order (by OrderNo). With bulk the indexes are left for a rebuild.
@@ -110,12 +119,14 @@ func (sh *shopState) put(o domain.Order, bulk bool) *record {
 		if rec.o.PlatformID != o.PlatformID {
 			delete(sh.byPID, rec.o.PlatformID)
 		}
+		sh.unindexPackages(rec)
 	}
 	sh.byPID[o.PlatformID] = rec
 	if sh.Platform == domain.TikTok && addressHidden(o.Status) && !addressEmpty(o.Address) {
 		rec.hidden, o.Address = o.Address, domain.Address{}
 	}
 	rec.o = o
+	sh.indexPackages(rec)
 	hasReturn := o.ReturnRequested || slices.ContainsFunc(o.Items, func(it domain.Item) bool { return it.ReturnStatus != "" })
 	switch {
 	case hasReturn && rec.ret == nil:
@@ -180,6 +191,9 @@ func addressEmpty(a domain.Address) bool {
 //     derived from the order number, so they are stable.
 //   - Shopee and TikTok use one id for the order: PlatformID = OrderNo.
 //   - Lazada's order Status is its distinct item statuses joined by ", ".
+//   - A paid TikTok order not yet shipped (ON_HOLD, AWAITING_SHIPMENT) has its package: TikTok
+//     assigns one at payment, and every fulfilment API names it. Live lines without one get a
+//     new package (package_status TO_FULFILL, no tracking number yet).
 func normalize(p domain.Platform, o *domain.Order) {
 	if o.Currency == "" {
 		o.Currency = "MYR"
@@ -240,6 +254,41 @@ func normalize(p domain.Platform, o *domain.Order) {
 	if p == domain.Lazada {
 		o.Status = strings.Join(domain.LazadaStatuses(o.Items), ", ")
 	}
+	if p == domain.TikTok && (o.Status == domain.TtOnHold || o.Status == domain.TtAwaitingShipment) {
+		assignTikTokPackage(o)
+	}
+}
+
+// ttToFulfill is a TikTok package's (and its lines') status before it is shipped.
+const ttToFulfill = "TO_FULFILL"
+
+// assignTikTokPackage gives the order's live lines that have no package one new package, as
+// TikTok does at payment.
+func assignTikTokPackage(o *domain.Order) {
+	var loose []int
+	for i, it := range o.Items {
+		if it.PackageID == "" && !it.Cancelled && it.Status != "CANCELLED" {
+			loose = append(loose, i)
+		}
+	}
+	if len(loose) == 0 {
+		return
+	}
+	id := ""
+	for n := len(o.Packages); id == ""; n++ {
+		id = "115" + derivedDigits(16, "tiktok package", o.OrderNo, strconv.Itoa(n))
+		if _, taken := o.Package(id); taken {
+			id = ""
+		}
+	}
+	for _, i := range loose {
+		o.Items[i].PackageID = id
+		if o.Items[i].Status == "" {
+			o.Items[i].Status = ttToFulfill
+		}
+	}
+	o.Packages = append(o.Packages, domain.Package{ID: id, Status: ttToFulfill})
+	orderPackages(o)
 }
 
 func isDigits(s string) bool {
@@ -644,10 +693,14 @@ const tiktokHold = time.Hour
 const returnWindow = 15 * 24 * time.Hour
 
 // Step moves the world forward at the clock's now, with the chances of Rates (see SetRates): per
-// open order unpaid -> paid, buyer cancellation requests, shipped -> delivered, delivered ->
+// open order unpaid -> paid, buyer cancellation requests, the courier collecting parcels the seller
+// made ready (Lazada ready_to_ship, Shopee PROCESSED, TikTok AWAITING_COLLECTION; not before
+// collectAfter has passed since the order last changed), shipped -> delivered, delivered ->
 // completed (Shopee, TikTok) and return requests; TikTok orders leave ON_HOLD an hour after
 // payment; and per shop a new order may arrive. Each change bumps the order's update time to now.
-// It returns how many orders changed or arrived.
+// Step never does what is the seller's to do: packing, arranging shipment, ready-to-ship, repack,
+// and delivering a seller-own-fleet order stay with the fulfilment APIs. It returns how many
+// orders changed or arrived.
 func (s *Sim) Step() int {
 	s.mu.Lock()
 	rates := s.rates
@@ -700,8 +753,9 @@ type phase int
 const (
 	phaseOther phase = iota
 	phaseUnpaid
-	phaseHeld // TikTok ON_HOLD
-	phaseNew  // paid, not packed, no cancellation request
+	phaseHeld  // TikTok ON_HOLD
+	phaseNew   // paid, not packed, no cancellation request
+	phaseReady // handed to the courier's care, waiting to be collected
 	phaseShipped
 	phaseDelivered // delivered, not completed
 	phaseCompleted
@@ -729,6 +783,10 @@ func orderPhase(o *domain.Order) phase {
 				return phaseOther
 			}
 			return phaseNew
+		case sellerFleet(o) && !(counts[domain.LzDelivered] > 0 && counts[domain.LzDelivered]+counts[domain.LzReturned] == live):
+			return phaseOther // on its way with the seller's own fleet: only the seller moves it on (sof/delivered)
+		case counts[domain.LzReadyToShip]+counts[domain.LzReadyToShipPending] == live:
+			return phaseReady
 		case counts[domain.LzShipped]+counts[domain.LzShipping] > 0:
 			return phaseShipped
 		case counts[domain.LzDelivered] > 0 && counts[domain.LzDelivered]+counts[domain.LzReturned] == live:
@@ -740,6 +798,8 @@ func orderPhase(o *domain.Order) phase {
 			return phaseUnpaid
 		case domain.SpReadyToShip:
 			return phaseNew
+		case domain.SpProcessed:
+			return phaseReady
 		case domain.SpShipped:
 			return phaseShipped
 		case domain.SpToConfirmReceive:
@@ -758,6 +818,11 @@ func orderPhase(o *domain.Order) phase {
 				return phaseOther
 			}
 			return phaseNew
+		case domain.TtAwaitingCollection:
+			if o.CancelRequested || o.ReturnRequested {
+				return phaseOther
+			}
+			return phaseReady
 		case domain.TtInTransit:
 			return phaseShipped
 		case domain.TtDelivered:
@@ -794,6 +859,8 @@ func (s *Sim) advance(sh *shopState, r *record, now time.Time, rates Rates) bool
 			o.Status = domain.SpReadyToShip
 		case domain.TikTok:
 			o.Status = domain.TtOnHold
+			assignTikTokPackage(o)
+			sh.indexPackages(r)
 		}
 	case phaseHeld:
 		if o.PaidAt.IsZero() || now.Sub(o.PaidAt) < tiktokHold {
@@ -818,6 +885,11 @@ func (s *Sim) advance(sh *shopState, r *record, now time.Time, rates Rates) bool
 			}
 			r.cancel.awaiting, r.cancel.updated = true, now
 		}
+	case phaseReady:
+		if x >= rates.Collect || now.Sub(o.UpdatedAt) < collectAfter {
+			return false
+		}
+		collect(o)
 	case phaseShipped:
 		if x >= rates.Deliver {
 			return false
@@ -843,6 +915,46 @@ func (s *Sim) advance(sh *shopState, r *record, now time.Time, rates Rates) bool
 	}
 	sh.touch(r, now)
 	return true
+}
+
+// collectAfter is how long after the seller's last step the courier may come for a ready parcel.
+const collectAfter = 2 * time.Hour
+
+// sellerFleet reports whether the seller's own fleet delivers the order (Lazada DBS/SOF).
+func sellerFleet(o *domain.Order) bool {
+	return o.SelfDelivery || o.ProviderType == "seller_own_fleet"
+}
+
+// collect is the courier picking the parcels up.
+func collect(o *domain.Order) {
+	switch o.Platform {
+	case domain.Lazada:
+		for i := range o.Items {
+			if st := o.Items[i].Status; st == domain.LzReadyToShip || st == domain.LzReadyToShipPending {
+				o.Items[i].Status = domain.LzShipped
+			}
+		}
+		syncLazadaPackages(o)
+	case domain.Shopee:
+		o.Status = domain.SpShipped
+		for k := range o.Packages {
+			if o.Packages[k].Status == spRequestCreated {
+				o.Packages[k].Status = "LOGISTICS_PICKUP_DONE"
+			}
+		}
+	case domain.TikTok:
+		o.Status = domain.TtInTransit
+		for i := range o.Items {
+			if o.Items[i].Status == ttProcessing {
+				o.Items[i].Status = "FULFILLING"
+			}
+		}
+		for k := range o.Packages {
+			if o.Packages[k].Status == ttProcessing {
+				o.Packages[k].Status = "FULFILLING"
+			}
+		}
+	}
 }
 
 // deliver hands the parcels over to the buyer.
@@ -880,7 +992,7 @@ func deliver(o *domain.Order, now time.Time) {
 }
 
 // liveRates keep a demo shop lively without churning hundreds of orders a tick.
-var liveRates = Rates{Pay: 0.35, CancelRequest: 0.01, Deliver: 0.08, Complete: 0.05, Return: 0.004, MaxChanges: 2}
+var liveRates = Rates{Pay: 0.35, CancelRequest: 0.01, Collect: 0.05, Deliver: 0.08, Complete: 0.05, Return: 0.004, MaxChanges: 2}
 
 // pace is how Live moves: a new order per shop every arrival..arrival+spread, lifecycle changes
 // every tick, arrivals checked every poll.

@@ -113,15 +113,37 @@ type tiktokRoute struct {
 	method   string
 	versions []string
 	shopAPI  bool
+	write    bool // changes orders: runs under the write lock
 	handle   func(*Sim, *call) reply
 }
 
-// tiktokRoutes maps "module/resource" (the path without its version) to its handler.
+// tiktokRoutes maps "module/resource" (the path without its version) to its handler; "{id}" stands
+// for a path segment the handler reads from call.pathID.
 var tiktokRoutes = map[string]tiktokRoute{
-	"/authorization/shops":          {http.MethodGet, []string{"202309"}, false, (*Sim).tiktokShops},
-	"/order/orders/search":          {http.MethodPost, []string{"202309"}, true, (*Sim).tiktokSearch},
-	"/order/orders":                 {http.MethodGet, []string{"202309", "202507"}, true, (*Sim).tiktokDetail},
-	"/return_refund/returns/search": {http.MethodPost, []string{"202309"}, true, (*Sim).tiktokReturns},
+	"/authorization/shops":                           {http.MethodGet, []string{"202309"}, false, false, (*Sim).tiktokShops},
+	"/order/orders/search":                           {http.MethodPost, []string{"202309"}, true, false, (*Sim).tiktokSearch},
+	"/order/orders":                                  {http.MethodGet, []string{"202309", "202507"}, true, false, (*Sim).tiktokDetail},
+	"/return_refund/returns/search":                  {http.MethodPost, []string{"202309"}, true, false, (*Sim).tiktokReturns},
+	"/fulfillment/packages/ship":                     {http.MethodPost, []string{"202309"}, true, true, (*Sim).tiktokBatchShip},
+	"/fulfillment/packages/{id}":                     {http.MethodGet, []string{"202309"}, true, false, (*Sim).tiktokPackageDetail},
+	"/fulfillment/packages/{id}/handover_time_slots": {http.MethodGet, []string{"202309"}, true, false, (*Sim).tiktokHandoverSlots},
+	"/fulfillment/packages/{id}/ship":                {http.MethodPost, []string{"202309"}, true, true, (*Sim).tiktokShip},
+}
+
+// tiktokRoute finds a path's route: an exact one, or one with its id segment (the one after
+// "packages") as {id}.
+func findTikTokRoute(module, rest string) (tiktokRoute, string, bool) {
+	if r, ok := tiktokRoutes["/"+module+rest]; ok {
+		return r, "", true
+	}
+	parts := strings.Split(rest, "/") // "", "packages", id, [action]
+	if len(parts) < 3 || len(parts) > 4 || parts[1] != "packages" || parts[2] == "" {
+		return tiktokRoute{}, "", false
+	}
+	id := parts[2]
+	parts[2] = "{id}"
+	r, ok := tiktokRoutes["/"+module+strings.Join(parts, "/")]
+	return r, id, ok
 }
 
 var versioned = regexp.MustCompile(`^/([a-z_]+)/([0-9]+)(/.*)$`)
@@ -137,10 +159,11 @@ func (s *Sim) tiktokAPI(c *call) reply {
 	if m == nil {
 		return tiktokError(c, http.StatusNotFound, codeBadPath, "Invalid path: "+c.apiPath)
 	}
-	route, ok := tiktokRoutes["/"+m[1]+m[3]]
+	route, pathID, ok := findTikTokRoute(m[1], m[3])
 	if !ok {
 		return tiktokError(c, http.StatusNotFound, codeBadPath, "Invalid path: "+c.apiPath)
 	}
+	c.pathID = pathID
 	if !slices.Contains(route.versions, m[2]) {
 		return tiktokError(c, http.StatusOK, codeBadVersion, "The version name is invalid, please check and retry.")
 	}
@@ -173,8 +196,13 @@ func (s *Sim) tiktokAPI(c *call) reply {
 	if c.r.Method == http.MethodPost && len(strings.TrimSpace(string(c.body))) > 0 && !json.Valid(c.body) {
 		return tiktokError(c, http.StatusOK, codeNotJSON, "The request body must be JSON.")
 	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
+	if route.write {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+	} else {
+		s.mu.RLock()
+		defer s.mu.RUnlock()
+	}
 	sh, st := s.checkAccess(domain.TikTok, tok)
 	switch {
 	case st == tokenExpired:

@@ -39,6 +39,8 @@ const (
 	pathShops         = "/authorization/202309/shops"
 	pathOrderSearch   = "/order/202309/orders/search"
 	pathOrderDetail   = "/order/202309/orders"
+	pathHandoverSlots = "/fulfillment/202309/packages/{package_id}/handover_time_slots" // T4
+	pathPackageShip   = "/fulfillment/202309/packages/{package_id}/ship"                // T4
 	pathReturnSearch  = "/return_refund/202309/returns/search"
 	pathTokenGet      = "/api/v2/token/get"
 	pathTokenRefresh  = "/api/v2/token/refresh"
@@ -173,10 +175,15 @@ func (c *Client) shop() (id, cipher string) {
 type apiCall struct {
 	method string
 	path   string     // the documented path, signed as is; the base URL's own path is not
+	api    string     // the documented path template when path holds an id ({package_id}); "": path
 	query  url.Values // business parameters
 	body   any        // JSON body (POST); nil sends no body
 	shop   bool       // a shop API: shop_cipher goes in the query
 	token  bool       // a token endpoint: on the auth root, unsigned, the app secret in the query
+	// unsure, when set, is made true if an attempt failed in a way the platform may nonetheless
+	// have acted on (no answer, a 5xx, an internal error or timeout code, an unreadable answer)
+	// and a later attempt was sent: a "done already" answer to that later attempt may be ours.
+	unsure *bool
 }
 
 func (r apiCall) op() string { return r.method + " " + r.path }
@@ -262,6 +269,9 @@ func (c *Client) retrying(ctx context.Context, r apiCall, access string, out any
 		}
 		c.log.Warn("TikTok Shop call failed; retrying", "op", me.Op, "status", me.Status, "code", me.Code,
 			"attempt", attempt, "wait", wait)
+		if r.unsure != nil && mayHaveActed(me) {
+			*r.unsure = true
+		}
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
@@ -365,6 +375,19 @@ func (c *Client) once(ctx context.Context, r apiCall, body []byte, access string
 	return 0, nil
 }
 
+// mayHaveActed reports whether a failed attempt may nonetheless have been carried out: there was
+// no answer, or the server failed (5xx, an internal error or timeout code), or its answer could
+// not be read. A throttled call (429, 36009002) was not carried out.
+func mayHaveActed(e *market.Error) bool {
+	switch e.Code {
+	case strconv.Itoa(codeInternal), strconv.Itoa(codeTimeout):
+		return true
+	case strconv.Itoa(codeTooManyRequests):
+		return false
+	}
+	return e.Status == 0 || e.Status >= 500 || (e.Code == "" && e.Status >= 200 && e.Status <= 299)
+}
+
 func retryableCode(code int64) bool {
 	switch code {
 	case codeTooManyRequests, codeInternal, codeTimeout:
@@ -395,7 +418,8 @@ func (c *Client) networkFailure(r apiCall, err error) *market.Error {
 }
 
 // limiters keep 40 requests per second per API path per shop, shared by every Client of the
-// process (the engine makes a new client for each pull).
+// process (the engine makes a new client for each pull). A path with an id in it counts as its
+// documented template: T6's limit is per API, not per package.
 var limiters = struct {
 	sync.Mutex
 	m map[string]*rate.Limiter
@@ -403,7 +427,11 @@ var limiters = struct {
 
 func (c *Client) limiter(r apiCall) *rate.Limiter {
 	shopID, cipher := c.shop()
-	key := c.base + "|" + c.cfg.AppKey + "|" + shopID + "|" + cipher + "|" + r.path
+	api := r.path
+	if r.api != "" {
+		api = r.api
+	}
+	key := c.base + "|" + c.cfg.AppKey + "|" + shopID + "|" + cipher + "|" + api
 	if r.token {
 		key = c.auth + "|" + c.cfg.AppKey + "|" + r.path
 	}

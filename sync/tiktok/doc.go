@@ -1,6 +1,8 @@
 // Package tiktok is Kedai's client for the TikTok Shop Partner API (versioned paths, 202309 and
 // later): request signing, the shop's OAuth tokens, rate limits and retries, and the order and
-// return searches, decoded into domain.Order as sync/MAPPING.md describes.
+// return searches, decoded into domain.Order as sync/MAPPING.md describes; and fulfilment
+// (market.Fulfiller, fulfil.go): shipping packages with a pickup slot or drop-off, per
+// sync/FULFILMENT.md.
 //
 // Everything here is written from ../shared/reference/platform-apis.md (TikTok, T1-T6); nothing
 // is shared with the simulator in sync/sim, which is written from the same reference.
