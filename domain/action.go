@@ -190,3 +190,57 @@ func Done(o *Order, a Action, now time.Time) bool {
 	}
 	return false
 }
+
+// Apply gives the order the state the platform confirmed an action brought it to, for showing the
+// effect before the platform's own copy is read back (the next sync replaces it whole). It changes
+// only what the action is known to change: statuses; package ids, tracking numbers and couriers
+// come with the platform's copy.
+func Apply(o *Order, a Action, now time.Time) {
+	if o.Platform == Lazada {
+		lazadaApply(o, a, now)
+	} else if a == ActPack {
+		switch {
+		case o.Platform == Shopee && (strings.EqualFold(o.Status, SpReadyToShip) || strings.EqualFold(o.Status, SpInvoicePending)):
+			o.Status = SpProcessed
+		case o.Platform == TikTok && strings.EqualFold(o.Status, TtAwaitingShipment):
+			o.Status = TtAwaitingCollection
+		}
+	}
+	o.Tab = DeriveTab(o, now)
+}
+
+// lazadaApply moves the items the action concerns, as Lazada does item by item.
+func lazadaApply(o *Order, a Action, now time.Time) {
+	from, to := map[string]bool{}, ""
+	switch a {
+	case ActPack:
+		from, to = map[string]bool{LzPending: true, LzRepacked: true, LzToPack: true}, LzPacked
+	case ActToShip:
+		from, to = map[string]bool{LzPacked: true, LzToShip: true}, LzReadyToShip
+	case ActRepack:
+		from, to = map[string]bool{LzPacked: true, LzReadyToShipPending: true, LzReadyToShip: true}, LzRepacked
+	case ActMarkDelivered:
+		from, to = map[string]bool{LzReadyToShip: true, LzReadyToShipPending: true, LzShipping: true, LzShipped: true}, LzDelivered
+	default:
+		return
+	}
+	moved := false
+	for i := range o.Items {
+		if from[strings.ToLower(o.Items[i].Status)] {
+			o.Items[i].Status, moved = to, true
+			if a == ActRepack {
+				o.Items[i].PackageID = ""
+			}
+		}
+	}
+	if !moved {
+		return
+	}
+	o.Status = strings.Join(LazadaStatuses(o.Items), ", ")
+	switch a {
+	case ActRepack:
+		o.Packages = nil
+	case ActMarkDelivered:
+		o.DeliveredAt = now
+	}
+}

@@ -104,3 +104,45 @@ func TestDone(t *testing.T) {
 		}
 	}
 }
+
+// Apply brings an order to the state its action's Done recognises, and to the expected tab,
+// touching nothing the action does not concern.
+func TestApply(t *testing.T) {
+	lz := func(statuses ...string) *Order { return lazadaOrder(statuses...) }
+	cases := []struct {
+		name string
+		o    *Order
+		a    Action
+		tab  Tab
+		want string // the status afterwards
+	}{
+		{"lazada pack", lz("pending", "canceled"), ActPack, TabToProcess, "packed, canceled"},
+		{"lazada pack repacked", lz("repacked", "packed"), ActPack, TabToProcess, "packed"},
+		{"lazada rts", lz("packed", "packed"), ActToShip, TabToShip, "ready_to_ship"},
+		{"lazada repack", lz("packed", "canceled"), ActRepack, TabNew, "repacked, canceled"},
+		{"lazada delivered", lz("shipped"), ActMarkDelivered, TabDelivered, "delivered"},
+		{"shopee arrange", &Order{Platform: Shopee, Status: "READY_TO_SHIP"}, ActPack, TabToProcess, "PROCESSED"},
+		{"tiktok ship", &Order{Platform: TikTok, Status: "AWAITING_SHIPMENT"}, ActPack, TabToProcess, "AWAITING_COLLECTION"},
+		{"tiktok on hold stays", &Order{Platform: TikTok, Status: "ON_HOLD"}, ActPack, TabNew, "ON_HOLD"},
+	}
+	for _, c := range cases {
+		o := *c.o
+		o.Items = append([]Item(nil), c.o.Items...)
+		if c.a == ActRepack {
+			o.Packages = []Package{{ID: "FP1"}}
+			for i := range o.Items {
+				o.Items[i].PackageID = "FP1"
+			}
+		}
+		Apply(&o, c.a, now)
+		if o.Tab != c.tab || o.Status != c.want {
+			t.Errorf("%s: tab %s status %q, want %s %q", c.name, o.Tab.Title(), o.Status, c.tab.Title(), c.want)
+		}
+		if c.name != "tiktok on hold stays" && !Done(&o, c.a, now) {
+			t.Errorf("%s: Done does not see the applied action", c.name)
+		}
+		if c.a == ActRepack && (len(o.Packages) != 0 || o.Items[0].PackageID != "") {
+			t.Errorf("%s: the package survived a repack: %+v", c.name, o)
+		}
+	}
+}

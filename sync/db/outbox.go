@@ -205,6 +205,9 @@ type Outcome struct {
 	Stage domain.Stage
 }
 
+// Done outcomes with neither a fresh copy nor a stage get the effect the platform confirmed
+// (domain.Apply), so the order leaves its tab at once; the store's next sync brings the rest.
+
 // Finish records outcomes in one transaction: the outbox rows, the orders' action state, the
 // orders' fresh platform data, and Kedai's own stage.
 func (d *DB) Finish(ctx context.Context, outcomes []Outcome, now time.Time) error {
@@ -235,8 +238,13 @@ func (d *DB) Finish(ctx context.Context, outcomes []Outcome, now time.Time) erro
 				if _, err := tx.ExecContext(ctx, `UPDATE orders SET action = '', action_error = '' WHERE id = ?`, o.OrderID); err != nil {
 					return err
 				}
-				if o.Stage != "" {
+				switch {
+				case o.Stage != "":
 					if err := setStageTx(ctx, tx, o.OrderID, o.Stage, now); err != nil {
+						return err
+					}
+				case o.Fresh.OrderNo == "":
+					if err := applyTx(ctx, tx, o.OrderID, o.Action, now); err != nil {
 						return err
 					}
 				}
@@ -260,6 +268,16 @@ func setStageTx(ctx context.Context, tx *sql.Tx, id int64, stage domain.Stage, n
 	o.Stage = stage
 	_, err = tx.ExecContext(ctx, `UPDATE orders SET stage = ?, tab = ? WHERE id = ?`, string(stage), int(domain.DeriveTab(&o, now)), id)
 	return err
+}
+
+// applyTx gives an order the confirmed effect of an action, inside a transaction.
+func applyTx(ctx context.Context, tx *sql.Tx, id int64, a domain.Action, now time.Time) error {
+	o, err := loadOrder(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	domain.Apply(&o, a, now)
+	return saveOrdersTx(ctx, tx, []domain.Order{o}, now)
 }
 
 // CancelJob stops a bulk action: what has not been sent yet is not sent. Actions being sent

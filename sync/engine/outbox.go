@@ -19,6 +19,9 @@ import (
 // into the platforms' own batch sizes (Lazada 20).
 const claimSize = 100
 
+// readBackLimit is the most done orders of one claim read back from the platform at once.
+const readBackLimit = 20
+
 // maxAttempts is how many sends a retryable failure gets before it counts as failed.
 const maxAttempts = 5
 
@@ -326,7 +329,14 @@ func (e *Engine) send(ctx context.Context, storeID int64, claimed []db.Outgoing)
 		}
 	}
 
-	// Show the effect at once: read the changed orders back.
+	// Show the effect at once: read the changed orders back. Many at once are better brought by
+	// the store's next sync (it lists changes 100 a page; Lazada reads orders by id one per call):
+	// until then they carry the effect the platform confirmed (db.Finish). The sync starts once
+	// the changes are older than the sync's lag, so it sees them.
+	if len(done) > readBackLimit {
+		time.AfterFunc(e.opt.Lag+time.Second, func() { e.SyncNow(storeID) })
+		done = nil
+	}
 	if len(done) > 0 {
 		ids := make([]string, len(done))
 		for k, i := range done {
