@@ -137,6 +137,10 @@ func (s *Screen) confirm(a domain.Action, ids []int64) {
 	d.Show()
 }
 
+// Submit takes an action on the given orders at once (no questions) and follows it in the job
+// dialog, as the toolbar does after its questions.
+func (s *Screen) Submit(a domain.Action, ids []int64) { s.submit(a, ids) }
+
 func (s *Screen) submit(a domain.Action, ids []int64) {
 	s.run.Go(func() func() {
 		job, refused, err := s.actions.Submit(context.Background(), a, ids, domain.Shipping{})

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -33,12 +34,16 @@ type Syncer interface {
 	// BeginLink starts a sign-in: url is the platform's page to open in the browser, wait returns
 	// when the seller has finished there (and the store is saved), cancel stops waiting.
 	BeginLink(ctx context.Context, r domain.LinkRequest) (url string, wait func(context.Context) (domain.Store, error), cancel func(), err error)
+	// StoreShipping and SetStoreShipping are how a store usually hands parcels to the courier.
+	StoreShipping(ctx context.Context, storeID int64) (domain.Shipping, bool, error)
+	SetStoreShipping(ctx context.Context, storeID int64, s domain.Shipping) error
 }
 
 // Row is one store as the screen shows it.
 type Row struct {
-	Store domain.Store
-	Sync  domain.StoreSync
+	Store    domain.Store
+	Sync     domain.StoreSync
+	Shipping string // the usual way parcels go, in words ("" for Lazada, which allocates it)
 }
 
 // Screen is the Stores screen.
@@ -51,13 +56,14 @@ type Screen struct {
 	// OpenURL opens a page in the system browser (the app's OpenURL in the window).
 	OpenURL func(string) error
 
-	rows    []Row
-	link    *linkDialog // the last link dialog opened
-	list    *widget.List
-	summary *widget.Label
-	errText *widget.Label
-	root    fyne.CanvasObject
-	gen     int
+	rows       []Row
+	link       *linkDialog   // the last link dialog opened
+	shipDialog dialog.Dialog // the last shipping choice opened
+	list       *widget.List
+	summary    *widget.Label
+	errText    *widget.Label
+	root       fyne.CanvasObject
+	gen        int
 }
 
 // New builds the screen.
@@ -96,6 +102,14 @@ func (s *Screen) Reload() {
 		if err == nil {
 			states, err = s.src.SyncStatus(ctx)
 		}
+		shipping := map[int64]string{}
+		for _, st := range stores {
+			if st.Platform == domain.Lazada {
+				continue
+			}
+			ship, ok, _ := s.syncer.StoreShipping(ctx, st.ID)
+			shipping[st.ID] = ShippingWords(ship, ok)
+		}
 		return func() {
 			if gen != s.gen {
 				return
@@ -116,7 +130,7 @@ func (s *Screen) Reload() {
 				if !linked {
 					continue // a store that only exists in the file (imported orders), not synced
 				}
-				s.rows = append(s.rows, Row{Store: st, Sync: sy})
+				s.rows = append(s.rows, Row{Store: st, Sync: sy, Shipping: shipping[st.ID]})
 			}
 			s.summary.SetText(Summary(s.rows))
 			s.list.Refresh()
@@ -150,6 +164,17 @@ func Summary(rows []Row) string {
 	return fmt.Sprintf("%d stores syncing", len(rows))
 }
 
+// ShippingWords says how a store usually ships.
+func ShippingWords(s domain.Shipping, known bool) string {
+	switch {
+	case !known:
+		return "Shipping: not chosen"
+	case s.Method == domain.DropOff:
+		return "Shipping: drop-off"
+	}
+	return "Shipping: pickup"
+}
+
 // HealthColour is the dot beside a store.
 func HealthColour(h domain.Health) color.Color {
 	switch h {
@@ -166,13 +191,14 @@ type row struct {
 	widget.BaseWidget
 	dot                           *canvas.Circle
 	name, platform, state, counts *widget.Label
-	syncBtn, relinkBtn            *widget.Button
+	syncBtn, relinkBtn, shipBtn   *widget.Button
 }
 
 func newRow() fyne.CanvasObject {
 	r := &row{dot: canvas.NewCircle(widgets.BadgeGrey), name: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		platform: widget.NewLabel(""), state: widget.NewLabel(""), counts: widget.NewLabel(""),
-		syncBtn: widget.NewButtonWithIcon("Sync now", theme.ViewRefreshIcon(), nil), relinkBtn: widget.NewButtonWithIcon("Link again", theme.LoginIcon(), nil)}
+		syncBtn: widget.NewButtonWithIcon("Sync now", theme.ViewRefreshIcon(), nil), relinkBtn: widget.NewButtonWithIcon("Link again", theme.LoginIcon(), nil),
+		shipBtn: widget.NewButton("", nil)}
 	r.state.Truncation = fyne.TextTruncateEllipsis
 	r.ExtendBaseWidget(r)
 	return r
@@ -182,7 +208,7 @@ func (r *row) CreateRenderer() fyne.WidgetRenderer {
 	dot := container.NewGridWrap(fyne.NewSquareSize(14), r.dot)
 	left := container.NewHBox(container.NewCenter(dot), container.NewGridWrap(fyne.NewSize(220, r.name.MinSize().Height), r.name),
 		container.NewGridWrap(fyne.NewSize(140, r.platform.MinSize().Height), r.platform))
-	right := container.NewHBox(r.counts, r.syncBtn, r.relinkBtn)
+	right := container.NewHBox(r.counts, r.shipBtn, r.syncBtn, r.relinkBtn)
 	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, left, right, r.state))
 }
 
@@ -200,6 +226,14 @@ func (s *Screen) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	r.counts.SetText(fmt.Sprintf("%d orders last run · %d in all", x.Sync.OrdersPulled, x.Sync.TotalPulled))
 	id := x.Store.ID
 	r.syncBtn.OnTapped = func() { s.syncer.SyncNow(id); s.Reload() }
+	if x.Shipping == "" {
+		r.shipBtn.Hide()
+	} else {
+		r.shipBtn.SetText(x.Shipping)
+		r.shipBtn.Show()
+		store := x.Store
+		r.shipBtn.OnTapped = func() { s.ChooseShipping(store) }
+	}
 	if h == domain.HealthRelink {
 		r.relinkBtn.Show()
 		r.relinkBtn.Importance = widget.DangerImportance
@@ -210,6 +244,39 @@ func (s *Screen) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	r.relinkBtn.OnTapped = func() {
 		s.ShowLink(domain.LinkRequest{Platform: store.Platform, Name: store.Name, Region: store.Region, Relink: store.ID})
 	}
+}
+
+// ChooseShipping asks how a store's parcels usually reach the courier, and remembers it.
+func (s *Screen) ChooseShipping(st domain.Store) {
+	options := []string{"The courier picks up (pickup)", "I drop them off (drop-off)"}
+	choice := widget.NewRadioGroup(options, nil)
+	choice.SetSelected(options[0])
+	for _, r := range s.rows {
+		if r.Store.ID == st.ID && r.Shipping == "Shipping: drop-off" {
+			choice.SetSelected(options[1])
+		}
+	}
+	d := dialog.NewCustomConfirm("How "+st.Name+" ships", "Remember", "Cancel", choice, func(ok bool) {
+		if !ok {
+			return
+		}
+		ship := domain.Shipping{Method: domain.Pickup}
+		if choice.Selected == options[1] {
+			ship.Method = domain.DropOff
+		}
+		s.run.Go(func() func() {
+			err := s.syncer.SetStoreShipping(context.Background(), st.ID, ship)
+			return func() {
+				if err != nil {
+					s.errText.SetText(err.Error())
+					s.errText.Show()
+				}
+				s.Reload()
+			}
+		})
+	}, s.win)
+	s.shipDialog = d
+	d.Show()
 }
 
 // Tick refreshes the relative times ("synced 12 s ago") without reading anything.
