@@ -96,8 +96,14 @@ type pickupSlot struct {
 // available, earliest first.
 func (c *Client) ShippingChoices(ctx context.Context, o domain.Order) (market.ShippingChoices, error) {
 	pkgs, err := shipTargets(o)
-	if err != nil {
-		return market.ShippingChoices{}, err
+	if err != nil { // Kedai's copy may predate the package: ask TikTok
+		fresh, ferr := c.withPackages(ctx, []domain.Order{o})
+		if ferr != nil {
+			return market.ShippingChoices{}, ferr
+		}
+		if pkgs, err = shipTargets(fresh[0]); err != nil {
+			return market.ShippingChoices{}, err
+		}
 	}
 	d, err := c.handoverSlots(ctx, pkgs[0])
 	if err != nil {
@@ -133,6 +139,9 @@ func (c *Client) Pack(ctx context.Context, orders []domain.Order, ship market.Sh
 	}
 	if len(orders) == 0 {
 		return nil, nil
+	}
+	if orders, err = c.withPackages(ctx, orders); err != nil {
+		return nil, err
 	}
 	results := make([]market.ActionResult, len(orders))
 	started := make([]bool, len(orders))
@@ -286,6 +295,37 @@ func offeredSlots(d slotsData) []slotJSON {
 // packagePath puts a package id into a documented path template.
 func packagePath(template, pkgID string) string {
 	return strings.Replace(template, "{package_id}", url.PathEscape(pkgID), 1)
+}
+
+// withPackages reads again from TikTok the orders with a live line but no package id in Kedai's
+// copy (TikTok makes the packages at payment; the copy may predate them), 50 a call.
+func (c *Client) withPackages(ctx context.Context, orders []domain.Order) ([]domain.Order, error) {
+	var stale []string
+	at := map[string]int{}
+	for i, o := range orders {
+		for _, it := range o.Items {
+			if strings.TrimSpace(it.PackageID) == "" && !it.Cancelled {
+				stale = append(stale, o.PlatformID)
+				at[o.PlatformID] = i
+				break
+			}
+		}
+	}
+	if len(stale) == 0 {
+		return orders, nil
+	}
+	fresh, err := c.Orders(ctx, stale)
+	if err != nil {
+		return nil, fmt.Errorf("TikTok Shop: reading the packages of %d orders: %w", len(stale), err)
+	}
+	out := append([]domain.Order(nil), orders...)
+	for _, f := range fresh {
+		if i, ok := at[f.PlatformID]; ok {
+			f.ID, f.StoreID = out[i].ID, out[i].StoreID
+			out[i] = f
+		}
+	}
+	return out, nil
 }
 
 // shipTargets lists the packages Pack ships for an order, in the order the platform listed them:

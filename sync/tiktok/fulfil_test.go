@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -145,7 +146,8 @@ func TestShippingChoicesReadsSlots(t *testing.T) {
 	}
 }
 
-// The first unshipped package is asked about; an order without a package is refused without a call.
+// The first unshipped package is asked about; an order whose copy has no package is read from
+// TikTok first, and its package asked about.
 func TestShippingChoicesPackage(t *testing.T) {
 	f := newFake(t)
 	c := testClient(t, f.handler)
@@ -158,9 +160,13 @@ func TestShippingChoicesPackage(t *testing.T) {
 	if calls := f.log(); len(calls) != 1 || !strings.Contains(calls[0].path, "/P2/") {
 		t.Errorf("calls %+v", calls)
 	}
-	_, err := c.ShippingChoices(context.Background(), order("O2", ""))
-	if err == nil || !strings.Contains(err.Error(), "no TikTok package") || len(f.log()) != 1 {
-		t.Errorf("no package: %v, %d calls", err, len(f.log()))
+	o2 := order("O2", "")
+	o2.PlatformID = "O2"
+	if _, err := c.ShippingChoices(context.Background(), o2); err != nil {
+		t.Fatal(err)
+	}
+	if calls := f.log(); len(calls) != 3 || calls[1].path != pathOrderDetail || !strings.Contains(calls[2].path, "/PO2/") {
+		t.Errorf("no package in the copy: calls %+v", calls)
 	}
 }
 
@@ -317,7 +323,8 @@ func TestPackUnansweredAttempt(t *testing.T) {
 }
 
 // What cannot be sent fails without a call: a bad shipping choice fails the call, an order
-// without a package id fails itself.
+// without any line fails itself. Orders whose copy lacks a package id are read from TikTok
+// first (one call for all of them), then shipped.
 func TestPackRefusedWithoutCalls(t *testing.T) {
 	f := newFake(t)
 	c := testClient(t, f.handler)
@@ -335,10 +342,11 @@ func TestPackRefusedWithoutCalls(t *testing.T) {
 	if err != nil || len(res) != 3 {
 		t.Fatal(err, res)
 	}
-	for _, r := range res {
-		if r.Err == nil || !strings.Contains(r.Err.Error(), "package") || market.Retryable(r.Err) {
-			t.Errorf("%s: %v", r.OrderNo, r.Err)
-		}
+	if res[0].Err != nil || res[1].Err != nil {
+		t.Errorf("orders read again: %v / %v", res[0].Err, res[1].Err)
+	}
+	if r := res[2]; r.Err == nil || !strings.Contains(r.Err.Error(), "package") || market.Retryable(r.Err) {
+		t.Errorf("%s: %v", r.OrderNo, r.Err)
 	}
 	// A cancelled line without a package does not matter.
 	o := order("O5", "P5", "")
@@ -346,8 +354,15 @@ func TestPackRefusedWithoutCalls(t *testing.T) {
 	if res, _ := c.Pack(context.Background(), []domain.Order{o}, market.Shipping{Method: "dropoff"}); res[0].Err != nil {
 		t.Errorf("cancelled line: %v", res[0].Err)
 	}
-	if calls := f.log(); len(calls) != 1 {
-		t.Errorf("calls %+v", calls)
+	var paths []string
+	for _, c := range f.log() {
+		paths = append(paths, c.path)
+	}
+	want := []string{pathOrderDetail, "/fulfillment/202309/packages/PO2/ship", "/fulfillment/202309/packages/PO3/ship",
+		"/fulfillment/202309/packages/P5/ship"}
+	slices.Sort(paths[1:3])
+	if !slices.Equal(paths, want) {
+		t.Errorf("calls %v, want %v", paths, want)
 	}
 }
 

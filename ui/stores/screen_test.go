@@ -12,6 +12,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/kedai-app/kedai/domain"
 	"github.com/kedai-app/kedai/sync/db"
@@ -148,10 +149,31 @@ func TestLinkAStoreFromTheScreen(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	texts := strings.Join(uitest.DrawnText(h.win.Canvas()), "|")
-	for _, want := range []string{"Butik Ayu Shopee", "Shopee · MY", "synced", "1 store syncing"} {
+	for _, want := range []string{"Butik Ayu Shopee", "Shopee · MY", "synced", "1 store syncing", "Shipping: not chosen"} {
 		if !strings.Contains(texts, want) {
 			t.Errorf("the screen does not show %q: %s", want, texts)
 		}
+	}
+
+	// How the store ships: chosen once, remembered in the file, shown on its row.
+	if !uitest.Tap(h.win.Canvas(), "Shipping: not chosen") {
+		t.Fatal("no shipping button on the store's row")
+	}
+	h.run.Wait()
+	choice, ok := uitest.Find[*widget.RadioGroup](h.win.Canvas())
+	if !ok {
+		t.Fatal("the shipping dialog has no choice")
+	}
+	choice.SetSelected("I drop them off (drop-off)")
+	if !uitest.Tap(h.win.Canvas(), "Remember") {
+		t.Fatal("no Remember button")
+	}
+	h.run.Wait()
+	if ship, ok, err := h.e.StoreShipping(context.Background(), h.Rows()[0].Store.ID); err != nil || !ok || ship.Method != domain.DropOff {
+		t.Errorf("remembered %+v %v %v", ship, ok, err)
+	}
+	if texts := strings.Join(uitest.DrawnText(h.win.Canvas()), "|"); !strings.Contains(texts, "Shipping: drop-off") {
+		t.Errorf("the row does not show the choice: %s", texts)
 	}
 }
 

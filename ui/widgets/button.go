@@ -26,3 +26,6 @@ func (b *Button) TypedKey(ev *fyne.KeyEvent) {
 	}
 	b.Button.TypedKey(ev)
 }
+
+// Base is the Fyne button inside (its label, for tests that find buttons by what they say).
+func (b *Button) Base() *widget.Button { return &b.Button }

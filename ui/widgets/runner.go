@@ -87,6 +87,31 @@ func (r *Runner) Wait() {
 	}
 }
 
+// WaitFor applies results, as Wait does, until cond holds (checked on the caller's goroutine
+// after each batch), or nothing more is coming. It is for tests of work that does not end on its
+// own, such as a job dialog following a job that is never sent. It reports whether cond held.
+func (r *Runner) WaitFor(cond func() bool) bool {
+	for {
+		if cond() {
+			return true
+		}
+		r.mu.Lock()
+		r.init()
+		for r.inflight > 0 && len(r.queue) == 0 {
+			r.cond.Wait()
+		}
+		fns := r.queue
+		r.queue = nil
+		r.mu.Unlock()
+		if len(fns) == 0 {
+			return cond()
+		}
+		for _, fn := range fns {
+			fn()
+		}
+	}
+}
+
 // Debouncer runs only the last of a burst of calls, once the burst has been quiet for a while:
 // a search runs when the typing pauses, not on every key.
 type Debouncer struct {
