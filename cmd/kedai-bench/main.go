@@ -35,8 +35,9 @@ func main() {
 	cache := flag.String("cache", ".cache", "where the workspace is kept between runs")
 	skipWindow := flag.Bool("no-window", false, "skip the window figures")
 	syncOrders := flag.Int("sync-orders", 100_000, "orders in the sync benchmark (0: skip it)")
+	packOrders := flag.Int("pack-orders", 5000, "orders in the bulk pack benchmark (0: skip it)")
 	flag.Parse()
-	if err := run(*kedai, *orders, *cache, *skipWindow, *syncOrders); err != nil {
+	if err := run(*kedai, *orders, *cache, *skipWindow, *syncOrders, *packOrders); err != nil {
 		fmt.Fprintln(os.Stderr, "kedai-bench:", err)
 		os.Exit(1)
 	}
@@ -56,7 +57,7 @@ type row struct {
 	note         string
 }
 
-func run(kedai string, n int, cache string, skipWindow bool, syncOrders int) error {
+func run(kedai string, n int, cache string, skipWindow bool, syncOrders, packOrders int) error {
 	path, err := workspace(cache, n)
 	if err != nil {
 		return err
@@ -81,6 +82,13 @@ func run(kedai string, n int, cache string, skipWindow bool, syncOrders int) err
 			return err
 		}
 		rows = append(rows, w...)
+		if packOrders > 0 {
+			p, err := packRows(kedai, packOrders)
+			if err != nil {
+				return err
+			}
+			rows = append(rows, p...)
+		}
 	}
 	if syncOrders > 0 {
 		s, err := syncRows(syncOrders)

@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -89,6 +90,9 @@ func runWindow(args []string) error {
 		}
 		if os.Getenv("KEDAI_BENCH_STARTUP") != "" {
 			benchStartup(w, sh)
+		}
+		if n, _ := strconv.Atoi(os.Getenv("KEDAI_BENCH_BULKPACK")); n > 0 {
+			benchBulkPack(w, sh, d, n)
 		}
 		sh.Start()
 		go func() {
@@ -251,6 +255,104 @@ func exercise(sh *shell.Shell) {
 	}
 	runtime.GC()
 	time.Sleep(200 * time.Millisecond)
+}
+
+// benchBulkPack packs n New Order orders of the first Lazada store through the Orders screen (its
+// job dialog polling, the lists reloading) and measures, for `make bench`, how long it takes and
+// the longest gap between two drawn frames meanwhile, against the same gap while idle.
+func benchBulkPack(w fyne.Window, sh *shell.Shell, d *db.DB, n int) {
+	var once bool
+	sh.Orders.OnRowsShown = func() {
+		if once {
+			return
+		}
+		once = true
+		go func() {
+			ctx := context.Background()
+			stores, _ := d.Stores(ctx)
+			var lz int64
+			for _, s := range stores {
+				if s.Platform == domain.Lazada && lz == 0 {
+					lz = s.ID
+				}
+			}
+			ids, err := d.OrderIDs(ctx, domain.OrderQuery{Tab: domain.TabNew, StoreIDs: []int64{lz}})
+			if err != nil || len(ids) < n {
+				fmt.Printf("bulkpack error: %d orders to pack (%v)\n", len(ids), err)
+				fyne.Do(w.Close)
+				return
+			}
+			ids = ids[:n]
+			frames := &frameClock{}
+			fyne.DoAndWait(frames.start)
+			time.Sleep(3 * time.Second)
+			idle := frames.maxGap()
+			// The same with the whole window repainted every frame (its tab counts set again):
+			// what one frame costs this machine's renderer.
+			frames.reset()
+			busy := fyne.NewAnimation(3*time.Second, func(float32) { sh.Orders.Content().Refresh() })
+			fyne.DoAndWait(busy.Start)
+			time.Sleep(3 * time.Second)
+			repaint := frames.maxGap()
+			frames.reset()
+			start := time.Now()
+			fyne.DoAndWait(func() { sh.Orders.Submit(domain.ActPack, ids) })
+			for {
+				time.Sleep(100 * time.Millisecond)
+				var job *widgets.JobDialog
+				fyne.DoAndWait(func() { job = sh.Orders.Job() })
+				if job != nil && job.Progress().Total > 0 && job.Progress().Finished() {
+					p := job.Progress()
+					took := time.Since(start)
+					fmt.Printf("bulkpack orders=%d done=%d failed=%d seconds=%.2f max-frame-gap-ms=%d idle-frame-gap-ms=%d repaint-frame-gap-ms=%d frames=%d\n",
+						p.Total, p.Done, p.Failed, took.Seconds(), frames.maxGap().Milliseconds(), idle.Milliseconds(), repaint.Milliseconds(), frames.count())
+					fyne.Do(w.Close)
+					return
+				}
+			}
+		}()
+	}
+}
+
+// frameClock notes when frames are drawn: a Fyne animation's tick runs once per frame.
+type frameClock struct {
+	mu     sync.Mutex
+	last   time.Time
+	gap    time.Duration
+	frames int
+	anim   *fyne.Animation
+}
+
+func (f *frameClock) start() {
+	f.anim = fyne.NewAnimation(time.Hour, func(float32) {
+		now := time.Now()
+		f.mu.Lock()
+		if !f.last.IsZero() && now.Sub(f.last) > f.gap {
+			f.gap = now.Sub(f.last)
+		}
+		f.last = now
+		f.frames++
+		f.mu.Unlock()
+	})
+	f.anim.Start()
+}
+
+func (f *frameClock) reset() {
+	f.mu.Lock()
+	f.gap, f.last, f.frames = 0, time.Time{}, 0
+	f.mu.Unlock()
+}
+
+func (f *frameClock) maxGap() time.Duration {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.gap
+}
+
+func (f *frameClock) count() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.frames
 }
 
 func rssMB(field string) int {

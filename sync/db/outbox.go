@@ -228,6 +228,7 @@ func (d *DB) Finish(ctx context.Context, outcomes []Outcome, now time.Time) erro
 		if err := saveOrdersTx(ctx, tx, fresh, now); err != nil {
 			return err
 		}
+		var apply []Outcome
 		for _, o := range outcomes {
 			if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = ?, message = ?, not_before = ?, updated_at = ? WHERE id = ?`,
 				o.State, o.Message, ms(o.RetryAt), now.UnixMilli(), o.ID); err != nil {
@@ -244,9 +245,7 @@ func (d *DB) Finish(ctx context.Context, outcomes []Outcome, now time.Time) erro
 						return err
 					}
 				case o.Fresh.OrderNo == "":
-					if err := applyTx(ctx, tx, o.OrderID, o.Action, now); err != nil {
-						return err
-					}
+					apply = append(apply, o)
 				}
 			case Failed:
 				if _, err := tx.ExecContext(ctx, `UPDATE orders SET action = '', action_error = ? WHERE id = ?`,
@@ -255,7 +254,7 @@ func (d *DB) Finish(ctx context.Context, outcomes []Outcome, now time.Time) erro
 				}
 			}
 		}
-		return nil
+		return applyTx(ctx, tx, apply, now)
 	})
 }
 
@@ -270,14 +269,20 @@ func setStageTx(ctx context.Context, tx *sql.Tx, id int64, stage domain.Stage, n
 	return err
 }
 
-// applyTx gives an order the confirmed effect of an action, inside a transaction.
-func applyTx(ctx context.Context, tx *sql.Tx, id int64, a domain.Action, now time.Time) error {
-	o, err := loadOrder(ctx, tx, id)
-	if err != nil {
-		return err
+// applyTx gives orders the confirmed effect of their actions, inside a transaction.
+func applyTx(ctx context.Context, tx *sql.Tx, done []Outcome, now time.Time) error {
+	if len(done) == 0 {
+		return nil
 	}
-	domain.Apply(&o, a, now)
-	return saveOrdersTx(ctx, tx, []domain.Order{o}, now)
+	orders := make([]domain.Order, len(done))
+	for i, o := range done {
+		var err error
+		if orders[i], err = loadOrder(ctx, tx, o.OrderID); err != nil {
+			return err
+		}
+		domain.Apply(&orders[i], o.Action, now)
+	}
+	return saveOrdersTx(ctx, tx, orders, now)
 }
 
 // CancelJob stops a bulk action: what has not been sent yet is not sent. Actions being sent

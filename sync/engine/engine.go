@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -100,6 +101,7 @@ type Engine struct {
 	mu      sync.Mutex
 	runCtx  context.Context // Run's context, once it runs: workers of newly linked stores live in it
 	workers map[int64]*worker
+	clients map[int64]cachedClient
 	changed chan struct{} // something about the stores changed: the window may reload
 	box     outbox
 }
@@ -113,8 +115,8 @@ type worker struct {
 // New makes an engine over a data file.
 func New(d *db.DB, opt Options) *Engine {
 	opt.defaults()
-	return &Engine{db: d, opt: opt, workers: map[int64]*worker{}, changed: make(chan struct{}, 1),
-		box: outbox{kick: make(chan struct{}, 1), senders: map[int64]bool{}}}
+	return &Engine{db: d, opt: opt, workers: map[int64]*worker{}, clients: map[int64]cachedClient{}, changed: make(chan struct{}, 1),
+		box: outbox{kick: make(chan struct{}, 1), senders: map[int64]bool{}, resync: map[int64]*time.Timer{}}}
 }
 
 // Changed is signalled (without blocking) when a run starts or ends or a store is linked.
@@ -373,7 +375,32 @@ func (e *Engine) Client(ctx context.Context, storeID int64) (market.Client, erro
 	if !ok {
 		return nil, fmt.Errorf("no client for %s", s.Platform.Title())
 	}
-	return newClient(cfg)
+	// One client per store while its link and tokens stay the same: the sync and the outbox
+	// share its rate limiter, so together they keep to the platform's limit.
+	h := sha256.New()
+	for _, v := range []string{string(s.Platform), cfg.BaseURL, cfg.AuthURL, cfg.AppKey, cfg.AppSecret, cfg.ServiceID,
+		cfg.ShopID, cfg.Cipher, cfg.Region, sec.Tokens.Access, sec.Tokens.Refresh} {
+		h.Write([]byte(v))
+		h.Write([]byte{0})
+	}
+	key := string(h.Sum(nil))
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if c, ok := e.clients[storeID]; ok && c.key == key {
+		return c.client, nil
+	}
+	c, err := newClient(cfg)
+	if err != nil {
+		return nil, err
+	}
+	e.clients[storeID] = cachedClient{key: key, client: c}
+	return c, nil
+}
+
+// cachedClient is a store's client and what it was made from.
+type cachedClient struct {
+	key    string // a hash of the link and the tokens
+	client market.Client
 }
 
 // pull brings the store up to date: from its cursor (less the overlap) to just before now, in

@@ -395,3 +395,30 @@ func TestRunPicksUpNewOrdersAndSyncNow(t *testing.T) {
 		t.Errorf("status of %d stores", len(status))
 	}
 }
+
+// The sync and the outbox of a store share one client, so its rate limiter governs both; a new
+// link (other tokens) gets a new client.
+func TestOneClientPerStoreUntilItsLinkChanges(t *testing.T) {
+	w := newWorld(t, 0)
+	e := w.engine(Options{})
+	id := w.stores[domain.Lazada].ID
+	a, err := e.Client(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := e.Client(ctx, id); b != a {
+		t.Error("a second client for the same store and link")
+	}
+	if c, _ := e.Client(ctx, w.stores[domain.Shopee].ID); c == a {
+		t.Error("two stores share a client")
+	}
+	access, refresh, exp := w.sim.Grant(domain.Lazada, w.shops[domain.Lazada].ID)
+	app := w.sim.App(domain.Lazada)
+	if err := w.d.Relink(ctx, id, db.Secrets{AppSecret: app.Secret,
+		Tokens: market.Tokens{Access: access, Refresh: refresh, AccessExpires: exp}}); err != nil {
+		t.Fatal(err)
+	}
+	if d, _ := e.Client(ctx, id); d == a {
+		t.Error("the old client outlived a relink")
+	}
+}

@@ -35,6 +35,7 @@ type outbox struct {
 	held    bool
 	kick    chan struct{}
 	senders map[int64]bool
+	resync  map[int64]*time.Timer // a sync to run after a bulk action, by store
 }
 
 func (e *Engine) lockOutbox() bool {
@@ -334,7 +335,7 @@ func (e *Engine) send(ctx context.Context, storeID int64, claimed []db.Outgoing)
 	// until then they carry the effect the platform confirmed (db.Finish). The sync starts once
 	// the changes are older than the sync's lag, so it sees them.
 	if len(done) > readBackLimit {
-		time.AfterFunc(e.opt.Lag+time.Second, func() { e.SyncNow(storeID) })
+		e.resyncSoon(storeID)
 		done = nil
 	}
 	if len(done) > 0 {
@@ -362,6 +363,24 @@ func (e *Engine) send(ctx context.Context, storeID int64, claimed []db.Outgoing)
 		}
 	}
 	return outcomes
+}
+
+// resyncSoon runs the store's sync once its lag has passed since the last call: a bulk action's
+// claims, done one after another, bring one sync at the end, not one each.
+func (e *Engine) resyncSoon(storeID int64) {
+	e.box.mu.Lock()
+	defer e.box.mu.Unlock()
+	wait := e.opt.Lag + time.Second
+	if t, ok := e.box.resync[storeID]; ok {
+		t.Reset(wait)
+		return
+	}
+	e.box.resync[storeID] = time.AfterFunc(wait, func() {
+		e.box.mu.Lock()
+		delete(e.box.resync, storeID)
+		e.box.mu.Unlock()
+		e.SyncNow(storeID)
+	})
 }
 
 // retryOrFail makes a failure wait for another try when it is worth one, else final.

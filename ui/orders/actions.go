@@ -151,9 +151,10 @@ func (s *Screen) submit(a domain.Action, ids []int64) {
 			}
 			s.selected.clear()
 			s.showSelection()
-			s.DataChanged() // the orders show "Packing…" at once
 			s.job = widgets.ShowJob(s.win, s.run, s.actions, fmt.Sprintf("%s: %s orders", a.Title(), thousands(len(ids))), job, refused)
 			s.job.OnFinished = func(domain.JobProgress) { s.DataChanged() }
+			s.job.OnClosed = s.DataChanged // the rows show "Packing…" until the job ends
+			s.DataChanged()                // the counts now; the rows behind the dialog when it ends
 		}
 	})
 }

@@ -400,6 +400,12 @@ func (s *Screen) listChanged() {
 // DataChanged is called when orders changed underneath (sync, another window, the command line):
 // reload counts and visible rows, keep the place in the list and the selection.
 func (s *Screen) DataChanged() {
+	if s.jobBusy() {
+		// A bulk action is under way behind its dialog: the counts follow now, the rows when it
+		// ends (its OnFinished), so the window keeps painting smoothly meanwhile.
+		s.loadCounts(false)
+		return
+	}
 	s.loadCounts(false)
 	s.pages.reset()
 	s.table.Refresh()
@@ -407,6 +413,9 @@ func (s *Screen) DataChanged() {
 		s.detail.Reload()
 	}
 }
+
+// jobBusy says whether a bulk action's dialog is open on a job still being sent.
+func (s *Screen) jobBusy() bool { return s.job != nil && s.job.Busy() }
 
 func (s *Screen) loadCounts(followSearch bool) {
 	s.countGen++
@@ -436,7 +445,9 @@ func (s *Screen) loadCounts(followSearch bool) {
 			}
 			s.showTabs()
 			s.showSelection()
-			s.table.Refresh()
+			if !s.jobBusy() { // else the rows follow when the job ends
+				s.table.Refresh()
+			}
 			if counts[s.q.Tab] == 0 && s.OnRowsShown != nil {
 				s.OnRowsShown() // an empty tab is shown as soon as it is counted
 			}
@@ -448,13 +459,14 @@ func (s *Screen) showTabs() {
 	s.showActions()
 	for _, t := range domain.Tabs {
 		b := s.tabButtons[t]
-		b.SetText(fmt.Sprintf("%s  %s", t.Title(), thousands(s.counts[t])))
+		text, imp := fmt.Sprintf("%s  %s", t.Title(), thousands(s.counts[t])), widget.LowImportance
 		if t == s.q.Tab {
-			b.Importance = widget.HighImportance
-		} else {
-			b.Importance = widget.LowImportance
+			imp = widget.HighImportance
 		}
-		b.Refresh()
+		if b.Text != text || b.Importance != imp { // repaint only what changed
+			b.Text, b.Importance = text, imp
+			b.Refresh()
+		}
 	}
 }
 

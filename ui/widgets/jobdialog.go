@@ -35,12 +35,15 @@ type JobDialog struct {
 	refused  []domain.Refusal
 	progress domain.JobProgress
 	closed   bool
+	finished bool
 	// OnFinished is called once when nothing of the job is left to send.
 	OnFinished func(domain.JobProgress)
+	// OnClosed is called when the dialog is closed, finished or not.
+	OnClosed func()
 }
 
 // pollEvery is how often the dialog asks how the job stands.
-const pollEvery = 250 * time.Millisecond
+const pollEvery = 500 * time.Millisecond
 
 // ShowJob opens the dialog for a submitted job (0: every order was refused).
 func ShowJob(win fyne.Window, run *Runner, jobs Jobs, title string, job int64, refused []domain.Refusal) *JobDialog {
@@ -57,7 +60,12 @@ func ShowJob(win fyne.Window, run *Runner, jobs Jobs, title string, job int64, r
 	results := container.NewGridWrap(fyne.NewSize(620, 300), j.list)
 	content := container.NewBorder(container.NewVBox(j.bar, j.counts), container.NewHBox(j.cancel, j.close), nil, nil, results)
 	j.d = dialog.NewCustomWithoutButtons(title, content, win)
-	j.d.SetOnClosed(func() { j.closed = true })
+	j.d.SetOnClosed(func() {
+		j.closed = true
+		if j.OnClosed != nil {
+			j.OnClosed()
+		}
+	})
 	j.show(domain.JobProgress{Job: job})
 	j.d.Show()
 	if job == 0 {
@@ -74,6 +82,9 @@ func (j *JobDialog) Progress() domain.JobProgress { return j.progress }
 
 // Lines is what the result list shows.
 func (j *JobDialog) Lines() []string { return j.lines }
+
+// Busy reports whether the dialog is open on a job that is still being sent.
+func (j *JobDialog) Busy() bool { return !j.finished && !j.closed }
 
 // Cancel stops sending what is left of the job.
 func (j *JobDialog) Cancel() {
@@ -145,6 +156,7 @@ func (j *JobDialog) show(p domain.JobProgress) {
 }
 
 func (j *JobDialog) finish() {
+	j.finished = true
 	j.cancel.Hide()
 	j.close.Show()
 	j.bar.SetValue(1)
