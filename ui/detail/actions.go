@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/kedai-app/kedai/domain"
@@ -72,13 +71,11 @@ func (v *View) Act(a domain.Action) {
 		v.askShipping(o)
 		return
 	}
-	d := dialog.NewConfirm(a.Title(), fmt.Sprintf("%s %s order %s?", a.Title(), o.Platform.Title(), o.OrderNo), func(ok bool) {
+	v.dialog = widgets.Ask(v.win, a.Title(), fmt.Sprintf("%s %s order %s?", a.Title(), o.Platform.Title(), o.OrderNo), "Yes", "No", func(ok bool) {
 		if ok {
 			v.submit(a, domain.Shipping{})
 		}
-	}, v.win)
-	v.dialog = d
-	d.Show()
+	})
 }
 
 func (v *View) submit(a domain.Action, ship domain.Shipping) {
@@ -118,7 +115,7 @@ func (v *View) askShipping(o domain.Order) {
 				return
 			}
 			v.shipping = newShippingForm(o, choices, usual)
-			d := dialog.NewCustomConfirm("Pack "+o.OrderNo, "Pack", "Cancel", v.shipping.content, func(ok bool) {
+			v.dialog = widgets.Confirm(v.win, "Pack "+o.OrderNo, "Pack", "Cancel", v.shipping.content, func(ok bool) {
 				if !ok {
 					return
 				}
@@ -128,10 +125,8 @@ func (v *View) askShipping(o domain.Order) {
 					return
 				}
 				v.submit(domain.ActPack, ship)
-			}, v.win)
-			d.Resize(fyne.NewSize(560, 380))
-			v.dialog = d
-			d.Show()
+			})
+			v.dialog.Resize(fyne.NewSize(560, 380))
 		}
 	})
 }

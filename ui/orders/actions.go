@@ -6,7 +6,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/kedai-app/kedai/domain"
@@ -93,19 +92,15 @@ func (s *Screen) askShipping(stores []domain.Store, then func()) {
 		return
 	}
 	st := stores[0]
-	choice := widget.NewRadioGroup([]string{"The courier picks up (pickup)", "I drop them off (drop-off)"}, nil)
-	choice.SetSelected("The courier picks up (pickup)")
+	choice := widgets.NewShippingMethod("")
 	text := widget.NewLabel(fmt.Sprintf("How do %s's parcels reach the courier? Kedai remembers it for this store; you can change it in Stores.", st.Name))
 	text.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustomConfirm("Shipping for "+st.Name, "Remember and go on", "Cancel",
-		container.NewVBox(text, choice), func(ok bool) {
+	s.shippingDialog = widgets.Confirm(s.win, "Shipping for "+st.Name, "Remember and go on", "Cancel",
+		container.NewVBox(text, choice.RadioGroup), func(ok bool) {
 			if !ok {
 				return
 			}
-			ship := domain.Shipping{Method: domain.Pickup}
-			if choice.Selected != "The courier picks up (pickup)" {
-				ship.Method = domain.DropOff
-			}
+			ship := choice.Shipping()
 			s.run.Go(func() func() {
 				err := s.actions.SetStoreShipping(context.Background(), st.ID, ship)
 				return func() {
@@ -116,10 +111,8 @@ func (s *Screen) askShipping(stores []domain.Store, then func()) {
 					s.askShipping(stores[1:], then)
 				}
 			})
-		}, s.win)
-	d.Resize(fyne.NewSize(520, 260))
-	s.shippingDialog = d
-	d.Show()
+		})
+	s.shippingDialog.Resize(fyne.NewSize(520, 260))
 }
 
 // confirm asks before acting on more than one order, then submits.
@@ -128,13 +121,11 @@ func (s *Screen) confirm(a domain.Action, ids []int64) {
 		s.submit(a, ids)
 		return
 	}
-	d := dialog.NewConfirm(a.Title(), fmt.Sprintf("%s %s orders?", a.Title(), thousands(len(ids))), func(ok bool) {
+	s.confirmDialog = widgets.Ask(s.win, a.Title(), fmt.Sprintf("%s %s orders?", a.Title(), thousands(len(ids))), "Yes", "No", func(ok bool) {
 		if ok {
 			s.submit(a, ids)
 		}
-	}, s.win)
-	s.confirmDialog = d
-	d.Show()
+	})
 }
 
 // Submit takes an action on the given orders at once (no questions) and follows it in the job

@@ -44,6 +44,7 @@ type Row struct {
 	Store    domain.Store
 	Sync     domain.StoreSync
 	Shipping string // the usual way parcels go, in words ("" for Lazada, which allocates it)
+	Method   string // and as the method ("" when not chosen)
 }
 
 // Screen is the Stores screen.
@@ -102,13 +103,14 @@ func (s *Screen) Reload() {
 		if err == nil {
 			states, err = s.src.SyncStatus(ctx)
 		}
-		shipping := map[int64]string{}
+		shipping := map[int64]domain.Shipping{}
+		words := map[int64]string{}
 		for _, st := range stores {
 			if st.Platform == domain.Lazada {
 				continue
 			}
 			ship, ok, _ := s.syncer.StoreShipping(ctx, st.ID)
-			shipping[st.ID] = ShippingWords(ship, ok)
+			shipping[st.ID], words[st.ID] = ship, ShippingWords(ship, ok)
 		}
 		return func() {
 			if gen != s.gen {
@@ -130,7 +132,7 @@ func (s *Screen) Reload() {
 				if !linked {
 					continue // a store that only exists in the file (imported orders), not synced
 				}
-				s.rows = append(s.rows, Row{Store: st, Sync: sy, Shipping: shipping[st.ID]})
+				s.rows = append(s.rows, Row{Store: st, Sync: sy, Shipping: words[st.ID], Method: shipping[st.ID].Method})
 			}
 			s.summary.SetText(Summary(s.rows))
 			s.list.Refresh()
@@ -248,22 +250,18 @@ func (s *Screen) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 
 // ChooseShipping asks how a store's parcels usually reach the courier, and remembers it.
 func (s *Screen) ChooseShipping(st domain.Store) {
-	options := []string{"The courier picks up (pickup)", "I drop them off (drop-off)"}
-	choice := widget.NewRadioGroup(options, nil)
-	choice.SetSelected(options[0])
+	current := ""
 	for _, r := range s.rows {
-		if r.Store.ID == st.ID && r.Shipping == "Shipping: drop-off" {
-			choice.SetSelected(options[1])
+		if r.Store.ID == st.ID {
+			current = r.Method
 		}
 	}
-	d := dialog.NewCustomConfirm("How "+st.Name+" ships", "Remember", "Cancel", choice, func(ok bool) {
+	choice := widgets.NewShippingMethod(current)
+	s.shipDialog = widgets.Confirm(s.win, "How "+st.Name+" ships", "Remember", "Cancel", choice.RadioGroup, func(ok bool) {
 		if !ok {
 			return
 		}
-		ship := domain.Shipping{Method: domain.Pickup}
-		if choice.Selected == options[1] {
-			ship.Method = domain.DropOff
-		}
+		ship := choice.Shipping()
 		s.run.Go(func() func() {
 			err := s.syncer.SetStoreShipping(context.Background(), st.ID, ship)
 			return func() {
@@ -274,9 +272,7 @@ func (s *Screen) ChooseShipping(st domain.Store) {
 				s.Reload()
 			}
 		})
-	}, s.win)
-	s.shipDialog = d
-	d.Show()
+	})
 }
 
 // Tick refreshes the relative times ("synced 12 s ago") without reading anything.

@@ -8,6 +8,8 @@ import (
 // Button is a button that Enter presses when it has focus, as on every desktop, not only Space.
 type Button struct {
 	widget.Button
+	// OnEscape, when set, runs on Escape while the button has the focus (a dialog's Cancel).
+	OnEscape func()
 }
 
 // NewButton makes a Button.
@@ -22,6 +24,10 @@ func NewButton(label string, tapped func()) *Button {
 func (b *Button) TypedKey(ev *fyne.KeyEvent) {
 	if (ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter) && !b.Disabled() && b.OnTapped != nil {
 		b.OnTapped()
+		return
+	}
+	if ev.Name == fyne.KeyEscape && b.OnEscape != nil {
+		b.OnEscape()
 		return
 	}
 	b.Button.TypedKey(ev)
