@@ -22,6 +22,7 @@ type Jobs interface {
 // JobDialog follows a bulk action: a progress bar, the counts, Cancel while it runs, and what
 // became of each order (failures first), with the orders the rules refused at the top.
 type JobDialog struct {
+	win      fyne.Window
 	d        dialog.Dialog
 	run      *Runner
 	jobs     Jobs
@@ -47,7 +48,7 @@ const pollEvery = 500 * time.Millisecond
 
 // ShowJob opens the dialog for a submitted job (0: every order was refused).
 func ShowJob(win fyne.Window, run *Runner, jobs Jobs, title string, job int64, refused []domain.Refusal) *JobDialog {
-	j := &JobDialog{run: run, jobs: jobs, job: job, refused: refused, bar: widget.NewProgressBar(), counts: widget.NewLabel("")}
+	j := &JobDialog{win: win, run: run, jobs: jobs, job: job, refused: refused, bar: widget.NewProgressBar(), counts: widget.NewLabel("")}
 	j.list = widget.NewList(func() int { return len(j.lines) }, func() fyne.CanvasObject {
 		l := widget.NewLabel("")
 		l.Truncation = fyne.TextTruncateEllipsis
@@ -55,6 +56,7 @@ func ShowJob(win fyne.Window, run *Runner, jobs Jobs, title string, job int64, r
 	}, func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(j.lines[i]) })
 	j.cancel = NewButton("Cancel the rest", func() { j.Cancel() })
 	j.close = NewButton("Close", func() { j.d.Hide() })
+	j.cancel.OnEscape, j.close.OnEscape = j.close.OnTapped, j.close.OnTapped // Escape closes; the job goes on
 	j.close.Importance = widget.HighImportance
 	j.close.Hide()
 	results := container.NewGridWrap(fyne.NewSize(620, 300), j.list)
@@ -159,6 +161,9 @@ func (j *JobDialog) finish() {
 	j.finished = true
 	j.cancel.Hide()
 	j.close.Show()
+	if !j.closed {
+		j.win.Canvas().Focus(j.close) // Enter or Escape closes it
+	}
 	j.bar.SetValue(1)
 	if j.OnFinished != nil {
 		j.OnFinished(j.progress)
