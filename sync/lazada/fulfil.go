@@ -390,32 +390,18 @@ func (c *Client) packageAction(ctx context.Context, orders []domain.Order, path,
 // withPackages reads again from Lazada the orders with a packed (or later) item the action
 // concerns but no package id for it: Kedai shows a pack's effect before the sync brings the packages Lazada made.
 func (c *Client) withPackages(ctx context.Context, orders []domain.Order, want func(domain.Item) bool) ([]domain.Order, error) {
-	var stale []string
-	at := map[string]int{}
-	for i, o := range orders {
+	out, err := market.Reread(ctx, orders, func(o domain.Order) bool {
 		for _, it := range o.Items {
 			st := strings.ToLower(strings.TrimSpace(it.Status))
 			unpacked := st == domain.LzUnpaid || st == domain.LzPending || st == domain.LzRepacked || st == domain.LzToPack
 			if strings.TrimSpace(it.PackageID) == "" && !it.Cancelled && !unpacked && domain.LazadaItemLive(st) && want(it) {
-				stale = append(stale, o.PlatformID)
-				at[o.PlatformID] = i
-				break
+				return true
 			}
 		}
-	}
-	if len(stale) == 0 {
-		return orders, nil
-	}
-	fresh, err := c.Orders(ctx, stale)
+		return false
+	}, c.Orders)
 	if err != nil {
-		return nil, fmt.Errorf("lazada: reading the packages of %d orders: %w", len(stale), err)
-	}
-	out := append([]domain.Order(nil), orders...)
-	for _, f := range fresh {
-		if i, ok := at[f.PlatformID]; ok {
-			f.ID, f.StoreID = out[i].ID, out[i].StoreID
-			out[i] = f
-		}
+		return nil, fmt.Errorf("lazada: reading again orders packed since the last sync: %w", err)
 	}
 	return out, nil
 }

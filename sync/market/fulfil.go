@@ -48,3 +48,33 @@ type Fulfiller interface {
 	// ShippingChoices is what the platform offers for packing this order.
 	ShippingChoices(ctx context.Context, o domain.Order) (ShippingChoices, error)
 }
+
+// Reread reads again from the platform, with read (a client's Orders), the orders whose copy
+// stale says is not enough for an action (it predates the packages the platform made, say).
+// The others come back as given; an order read again keeps Kedai's ids.
+func Reread(ctx context.Context, orders []domain.Order, stale func(domain.Order) bool,
+	read func(context.Context, []string) ([]domain.Order, error)) ([]domain.Order, error) {
+	var ids []string
+	at := map[string]int{}
+	for i, o := range orders {
+		if stale(o) {
+			ids = append(ids, o.PlatformID)
+			at[o.PlatformID] = i
+		}
+	}
+	if len(ids) == 0 {
+		return orders, nil
+	}
+	fresh, err := read(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := append([]domain.Order(nil), orders...)
+	for _, f := range fresh {
+		if i, ok := at[f.PlatformID]; ok {
+			f.ID, f.StoreID = out[i].ID, out[i].StoreID
+			out[i] = f
+		}
+	}
+	return out, nil
+}

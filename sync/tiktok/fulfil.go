@@ -300,30 +300,16 @@ func packagePath(template, pkgID string) string {
 // withPackages reads again from TikTok the orders with a live line but no package id in Kedai's
 // copy (TikTok makes the packages at payment; the copy may predate them), 50 a call.
 func (c *Client) withPackages(ctx context.Context, orders []domain.Order) ([]domain.Order, error) {
-	var stale []string
-	at := map[string]int{}
-	for i, o := range orders {
+	out, err := market.Reread(ctx, orders, func(o domain.Order) bool {
 		for _, it := range o.Items {
 			if strings.TrimSpace(it.PackageID) == "" && !it.Cancelled {
-				stale = append(stale, o.PlatformID)
-				at[o.PlatformID] = i
-				break
+				return true
 			}
 		}
-	}
-	if len(stale) == 0 {
-		return orders, nil
-	}
-	fresh, err := c.Orders(ctx, stale)
+		return false
+	}, c.Orders)
 	if err != nil {
-		return nil, fmt.Errorf("TikTok Shop: reading the packages of %d orders: %w", len(stale), err)
-	}
-	out := append([]domain.Order(nil), orders...)
-	for _, f := range fresh {
-		if i, ok := at[f.PlatformID]; ok {
-			f.ID, f.StoreID = out[i].ID, out[i].StoreID
-			out[i] = f
-		}
+		return nil, fmt.Errorf("TikTok Shop: reading again orders without their packages: %w", err)
 	}
 	return out, nil
 }
