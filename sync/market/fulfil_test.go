@@ -20,7 +20,7 @@ func TestReread(t *testing.T) {
 	if err != nil || !slices.Equal(asked, []string{"B"}) {
 		t.Fatalf("asked %v, %v", asked, err)
 	}
-	if out[0] != orders[0] || out[1].Status != "fresh" || out[1].ID != 2 || out[1].StoreID != 9 {
+	if out[0].Status != "old" || out[0].ID != 1 || out[1].Status != "fresh" || out[1].ID != 2 || out[1].StoreID != 9 {
 		t.Errorf("got %+v", out)
 	}
 	if orders[1].Status != "old" {
