@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strconv"
@@ -25,7 +24,6 @@ import (
 // newFulfilEnv is a shop with fresh orders, synced into the data file.
 func newFulfilEnv(t *testing.T, orders int) *simEnv {
 	t.Helper()
-	needFulfilSim(t)
 	e := newSimEnv(t, envOptions{setup: func(e *simEnv) {
 		e.s.Generate(domain.Shopee, e.shop.ID, orders)
 	}})
@@ -425,73 +423,3 @@ func TestSimNoSuchAction(t *testing.T) {
 	}
 }
 
-// needFulfilSim waits (up to 90 minutes) for the simulator's fulfilment endpoints, written in
-// parallel with this client.
-func needFulfilSim(t *testing.T) {
-	t.Helper()
-	needSim(t)
-	fulfilOnce.Do(func() {
-		deadline := time.Now().Add(90 * time.Minute)
-		for {
-			fulfilReady = probeFulfil()
-			if fulfilReady == nil || testing.Short() || time.Now().After(deadline) {
-				return
-			}
-			fmt.Printf("shopee: the simulator has no fulfilment yet (%v); waiting\n", fulfilReady)
-			time.Sleep(5 * time.Minute)
-		}
-	})
-	if fulfilReady != nil {
-		t.Fatalf("the simulator does not serve Shopee fulfilment: %v", fulfilReady)
-	}
-}
-
-var (
-	fulfilOnce  sync.Once
-	fulfilReady error
-)
-
-// probeFulfil asks a fresh simulator for the shipping parameters of a new paid order.
-func probeFulfil() (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("panic: %v", r)
-		}
-	}()
-	s := sim.New(sim.Options{Seed: 1, Manual: true, Start: simStart})
-	srv := httptest.NewServer(s.Handler())
-	defer srv.Close()
-	defer s.Close()
-	shop := s.AddShop(domain.Shopee, "Probe", "MY")
-	var sn string
-	for _, o := range s.Generate(domain.Shopee, shop.ID, 6) {
-		if o.Status == domain.SpReadyToShip {
-			sn = o.OrderNo
-		}
-	}
-	if sn == "" {
-		return errors.New("Generate made no order to pack")
-	}
-	access, _, _ := s.Grant(domain.Shopee, shop.ID)
-	app := s.App(domain.Shopee)
-	pid, _ := strconv.ParseInt(app.Key, 10, 64)
-	ts := s.Clock().Now().Unix()
-	q := url.Values{"partner_id": {app.Key}, "timestamp": {strconv.FormatInt(ts, 10)}, "access_token": {access},
-		"shop_id": {shop.ID}, "sign": {Sign(app.Secret, pid, pathShippingParam, ts, access, shop.ID)}, "order_sn": {sn}}
-	resp, err := http.Get(srv.URL + "/shopee" + pathShippingParam + "?" + q.Encode())
-	if err != nil {
-		return redactErr(err)
-	}
-	defer resp.Body.Close()
-	var env struct {
-		Error    string          `json:"error"`
-		Response json.RawMessage `json:"response"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&env); err != nil {
-		return fmt.Errorf("HTTP %d, body: %v", resp.StatusCode, err)
-	}
-	if env.Error != "" || len(env.Response) == 0 {
-		return fmt.Errorf("HTTP %d, error %q", resp.StatusCode, env.Error)
-	}
-	return nil
-}

@@ -21,7 +21,6 @@ import (
 // A shop's 40 days in one pull: three 15-day windows, about 2,000 orders in every stage, every
 // field Shopee carries, and no documented limit broken.
 func TestFullSync(t *testing.T) {
-	needSim(t)
 	t.Parallel()
 	var from time.Time
 	e := newSimEnv(t, envOptions{setup: func(e *simEnv) {
@@ -87,7 +86,6 @@ func TestFullSync(t *testing.T) {
 // Pull after pull from the store's cursor: new orders, status changes, a return requested and
 // one resolved all reach the file.
 func TestIncrementalSync(t *testing.T) {
-	needSim(t)
 	t.Parallel()
 	e := newSimEnv(t, envOptions{setup: func(e *simEnv) {
 		e.s.AddHistory(domain.Shopee, e.shop.ID, 250)
@@ -150,7 +148,6 @@ func parseInt(s string) (int64, error) { return strconv.ParseInt(s, 10, 64) }
 // missed. Two cases: the changed orders leave the window (the clock moved), and they stay in it
 // with a new status (the clock did not move).
 func TestChangesWhilePaging(t *testing.T) {
-	needSim(t)
 	for _, leave := range []bool{true, false} {
 		name := "stay in the window"
 		if leave {
@@ -218,7 +215,6 @@ func TestChangesWhilePaging(t *testing.T) {
 // The access token is renewed 10 minutes before it expires; the rotated pair is in the data file
 // before it is used, and the old refresh token no longer works.
 func TestTokenRefreshAhead(t *testing.T) {
-	needSim(t)
 	t.Parallel()
 	e := newSimEnv(t, envOptions{reopenable: true, setup: func(e *simEnv) {
 		e.s.Generate(domain.Shopee, e.shop.ID, 40)
@@ -310,7 +306,6 @@ func TestTokenRefreshAhead(t *testing.T) {
 
 // The platform refuses the access token before it expires: renewed once, the call retried.
 func TestRefreshOnExpiredToken(t *testing.T) {
-	needSim(t)
 	t.Parallel()
 	e := newSimEnv(t, envOptions{setup: func(e *simEnv) { e.s.Generate(domain.Shopee, e.shop.ID, 120) }})
 	before, _ := e.keeper.Tokens(e.ctx)
@@ -340,7 +335,6 @@ func TestRefreshOnExpiredToken(t *testing.T) {
 
 // A refresh token that cannot be used means the seller must link the store again.
 func TestRelink(t *testing.T) {
-	needSim(t)
 	t.Parallel()
 	e := newSimEnv(t, envOptions{setup: func(e *simEnv) { e.s.Generate(domain.Shopee, e.shop.ID, 5) }})
 	granted, _ := e.keeper.Tokens(e.ctx)
@@ -393,7 +387,6 @@ func TestRelink(t *testing.T) {
 // Every fault the simulator can inject is survived by retrying; one that outlasts the retries
 // ends the pull with a clear *market.Error.
 func TestFaults(t *testing.T) {
-	needSim(t)
 	kinds := []struct {
 		kind   sim.FaultKind
 		times  int
@@ -472,7 +465,6 @@ func TestFaults(t *testing.T) {
 // Link through the sign-in page: auth_partner redirects with code and shop_id, token/get turns
 // them into a pair saved in the data file, and the store syncs with it.
 func TestLink(t *testing.T) {
-	needSim(t)
 	t.Parallel()
 	e := newSimEnv(t, envOptions{clientShop: func(*simEnv) string { return "" },
 		setup: func(e *simEnv) { e.s.Generate(domain.Shopee, e.shop.ID, 8) }})
@@ -543,7 +535,6 @@ func TestLink(t *testing.T) {
 // Concurrent pulls renew the token once (single flight), and a second client of the same store
 // takes the pair the first one saved instead of spending the rotated refresh token again.
 func TestSharedTokens(t *testing.T) {
-	needSim(t)
 	t.Parallel()
 	e := newSimEnv(t, envOptions{setup: func(e *simEnv) { e.s.Generate(domain.Shopee, e.shop.ID, 60) }})
 	granted, _ := e.keeper.Tokens(e.ctx)
@@ -585,7 +576,6 @@ func TestSharedTokens(t *testing.T) {
 
 // A pull stops when its context ends, even inside a request the platform holds.
 func TestPullCancelled(t *testing.T) {
-	needSim(t)
 	t.Parallel()
 	e := newSimEnv(t, envOptions{setup: func(e *simEnv) { e.s.Generate(domain.Shopee, e.shop.ID, 5) }})
 	e.s.Inject(domain.Shopee, sim.Fault{Kind: sim.Timeout, Times: 50})

@@ -7,12 +7,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"path/filepath"
 	"reflect"
 	"strconv"
@@ -454,71 +452,3 @@ func (e *simEnv) pick(ok func(domain.Order) bool) (domain.Order, bool) {
 	return domain.Order{}, false
 }
 
-// needSim waits (up to 90 minutes) for the simulator, written in parallel with this client, to
-// serve Shopee; it probes once per test run.
-func needSim(t *testing.T) {
-	t.Helper()
-	simOnce.Do(func() {
-		deadline := time.Now().Add(90 * time.Minute)
-		for {
-			simReady = probeSim()
-			if simReady == nil || testing.Short() || time.Now().After(deadline) {
-				return
-			}
-			fmt.Printf("shopee: the simulator is not ready (%v); waiting\n", simReady)
-			time.Sleep(5 * time.Minute)
-		}
-	})
-	if simReady != nil {
-		t.Fatalf("the simulator does not serve Shopee: %v", simReady)
-	}
-}
-
-var (
-	simOnce  sync.Once
-	simReady error
-)
-
-// probeSim makes one signed get_order_list call to a fresh simulator.
-func probeSim() (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("panic: %v", r)
-		}
-	}()
-	s := sim.New(sim.Options{Seed: 1, Manual: true, Start: simStart})
-	srv := httptest.NewServer(s.Handler())
-	defer srv.Close()
-	defer s.Close()
-	shop := s.AddShop(domain.Shopee, "Probe", "MY")
-	if len(s.Generate(domain.Shopee, shop.ID, 3)) != 3 {
-		return errors.New("Generate made no orders")
-	}
-	access, _, _ := s.Grant(domain.Shopee, shop.ID)
-	app := s.App(domain.Shopee)
-	pid, err := strconv.ParseInt(app.Key, 10, 64)
-	if err != nil {
-		return fmt.Errorf("partner id %q", app.Key)
-	}
-	ts := s.Clock().Now().Unix()
-	q := url.Values{"partner_id": {app.Key}, "timestamp": {strconv.FormatInt(ts, 10)}, "access_token": {access},
-		"shop_id": {shop.ID}, "sign": {Sign(app.Secret, pid, pathOrderList, ts, access, shop.ID)},
-		"time_range_field": {"update_time"}, "time_from": {strconv.FormatInt(ts-3600, 10)},
-		"time_to": {strconv.FormatInt(ts+1, 10)}, "page_size": {"100"}, "cursor": {""}}
-	resp, err := http.Get(srv.URL + "/shopee" + pathOrderList + "?" + q.Encode())
-	if err != nil {
-		return redactErr(err)
-	}
-	defer resp.Body.Close()
-	var env struct {
-		Error    string          `json:"error"`
-		Response json.RawMessage `json:"response"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&env); err != nil {
-		return fmt.Errorf("HTTP %d, body: %v", resp.StatusCode, err)
-	}
-	if env.Error != "" || len(env.Response) == 0 {
-		return fmt.Errorf("HTTP %d, error %q", resp.StatusCode, env.Error)
-	}
-	return nil
-}
