@@ -422,4 +422,3 @@ func TestSimNoSuchAction(t *testing.T) {
 		t.Errorf("%d calls: %+v", len(reqs), reqs)
 	}
 }
-

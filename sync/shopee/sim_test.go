@@ -451,4 +451,3 @@ func (e *simEnv) pick(ok func(domain.Order) bool) (domain.Order, bool) {
 	}
 	return domain.Order{}, false
 }
-
