@@ -5,6 +5,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"image"
 	"image/color"
@@ -246,4 +247,74 @@ func TestWindowShowsOrders(t *testing.T) {
 	}
 	d := startXvfb(t)
 	d.waitRendered(t, "orders-window.png", d.launch(t, bin, "--db", data))
+}
+
+// A seller packs everything on New Order from the keyboard alone: the tab, select all, pack,
+// the shipping question for each Shopee and TikTok store, the confirmation, and closing the
+// result. Every order that could be packed is on To Process afterwards.
+func TestWindowPacksByKeyboard(t *testing.T) {
+	bin := buildKedai(t)
+	data := filepath.Join(t.TempDir(), "demo.db")
+	env := append(os.Environ(), "KEDAI_KEY_DIR="+keyDir)
+	run := func(args ...string) []byte {
+		t.Helper()
+		c := exec.Command(bin, args...)
+		c.Env = env
+		out, err := c.Output()
+		if err != nil {
+			t.Fatalf("kedai %v: %v", args, err)
+		}
+		return out
+	}
+	run("demo", "--db", data, "--orders", "3000")
+	type row struct {
+		OrderNo string `json:"order_no"`
+		Status  string `json:"platform_status"`
+		Tab     string `json:"tab"`
+	}
+	var before []row
+	json.Unmarshal(run("orders", "--db", data, "--tab", "new", "--json"), &before)
+	if len(before) < 10 {
+		t.Fatalf("%d orders on New Order", len(before))
+	}
+	d := startXvfb(t)
+	stderr := d.launch(t, bin, "--db", data)
+	d.waitRendered(t, "pack-before.png", stderr)
+	d.key(t, "alt+2", "ctrl+shift+a")
+	time.Sleep(time.Second)
+	d.key(t, "ctrl+shift+k")
+	time.Sleep(time.Second)
+	for range 4 { // two Shopee and two TikTok stores: "Remember and go on"
+		d.key(t, "Return")
+		time.Sleep(time.Second)
+	}
+	d.key(t, "Return") // "Pack N orders?"
+	time.Sleep(4 * time.Second)
+	shot := d.screenshot(t)
+	os.WriteFile(shotPath(t, "pack-result.png"), shot, 0o644)
+	d.key(t, "Return") // close the result
+	time.Sleep(time.Second)
+	if strings.Contains(stderr.String(), "panic") {
+		t.Fatalf("kedai panicked:\n%s", stderr.String())
+	}
+	var after []row
+	json.Unmarshal(run("orders", "--db", data, "--json"), &after)
+	tab := map[string]row{}
+	for _, r := range after {
+		tab[r.OrderNo] = r
+	}
+	packed := 0
+	for _, b := range before {
+		switch a := tab[b.OrderNo]; {
+		case b.Status == "ON_HOLD": // TikTok's hold: refused, stays
+		case a.Tab == "to-process":
+			packed++
+		default:
+			t.Errorf("%s (%s) is on %s after the pack", b.OrderNo, b.Status, a.Tab)
+		}
+	}
+	if packed == 0 {
+		t.Fatal("nothing was packed")
+	}
+	t.Logf("%d of %d orders on New Order packed by keyboard", packed, len(before))
 }
