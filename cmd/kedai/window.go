@@ -296,6 +296,9 @@ func benchBulkPack(w fyne.Window, sh *shell.Shell, d *db.DB, n int) {
 			repaint := frames.maxGap()
 			frames.reset()
 			start := time.Now()
+			if os.Getenv("KEDAI_BENCH_VERBOSE") != "" {
+				fmt.Fprintln(os.Stderr, "submit", time.Now().Format("05.000"))
+			}
 			fyne.DoAndWait(func() { sh.Orders.Submit(domain.ActPack, ids) })
 			for {
 				time.Sleep(100 * time.Millisecond)
@@ -329,6 +332,9 @@ func (f *frameClock) start() {
 		f.mu.Lock()
 		if !f.last.IsZero() && now.Sub(f.last) > f.gap {
 			f.gap = now.Sub(f.last)
+		}
+		if !f.last.IsZero() && now.Sub(f.last) > 90*time.Millisecond && os.Getenv("KEDAI_BENCH_VERBOSE") != "" {
+			fmt.Fprintln(os.Stderr, "gap", now.Format("05.000"), now.Sub(f.last).Milliseconds())
 		}
 		f.last = now
 		f.frames++
