@@ -49,18 +49,36 @@ func (s *Sim) serveControl(w http.ResponseWriter, r *http.Request) {
 		}
 		return p, true
 	}
-	shopOf := func(p domain.Platform) (string, bool) {
+	// platformShop is the platform and its shop (the first one when none is named).
+	platformShop := func() (domain.Platform, string, bool) {
+		p, good := platform()
+		if !good {
+			return "", "", false
+		}
 		id := q.Get("shop")
 		s.mu.RLock()
 		defer s.mu.RUnlock()
 		if id == "" && len(s.shops[p]) > 0 {
-			return s.shops[p][0].ID, true
+			return p, s.shops[p][0].ID, true
 		}
 		if s.shop(p, id) == nil {
 			fail(http.StatusNotFound, "no %s shop %q", p, id)
-			return "", false
+			return "", "", false
 		}
-		return id, true
+		return p, id, true
+	}
+	// times is how many calls a fault or refusal lasts (1 when not given).
+	times := func() (int, bool) {
+		v := q.Get("times")
+		if v == "" {
+			return 1, true
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			fail(http.StatusBadRequest, "times must be a positive number")
+			return 0, false
+		}
+		return n, true
 	}
 	count := func() (int, bool) {
 		v := q.Get("n")
@@ -114,24 +132,17 @@ func (s *Sim) serveControl(w http.ResponseWriter, r *http.Request) {
 			fail(http.StatusBadRequest, "%v", err)
 			return
 		}
-		times := 1
-		if v := q.Get("times"); v != "" {
-			if times, err = strconv.Atoi(v); err != nil || times < 1 {
-				fail(http.StatusBadRequest, "times must be a positive number")
-				return
-			}
+		n, good := times()
+		if !good {
+			return
 		}
-		s.Inject(p, Fault{Kind: kind, Times: times, Path: q.Get("path")})
-		ok(map[string]any{"platform": p, "kind": kind.String(), "times": times, "path": q.Get("path")})
+		s.Inject(p, Fault{Kind: kind, Times: n, Path: q.Get("path")})
+		ok(map[string]any{"platform": p, "kind": kind.String(), "times": n, "path": q.Get("path")})
 	case "/generate", "/history":
 		if !post() {
 			return
 		}
-		p, good := platform()
-		if !good {
-			return
-		}
-		id, good := shopOf(p)
+		p, id, good := platformShop()
 		if !good {
 			return
 		}
@@ -169,11 +180,7 @@ func (s *Sim) serveControl(w http.ResponseWriter, r *http.Request) {
 		if !post() {
 			return
 		}
-		p, good := platform()
-		if !good {
-			return
-		}
-		id, good := shopOf(p)
+		p, id, good := platformShop()
 		if !good {
 			return
 		}
@@ -191,11 +198,7 @@ func (s *Sim) serveControl(w http.ResponseWriter, r *http.Request) {
 		if !post() {
 			return
 		}
-		p, good := platform()
-		if !good {
-			return
-		}
-		id, good := shopOf(p)
+		p, id, good := platformShop()
 		if !good {
 			return
 		}
@@ -210,39 +213,22 @@ func (s *Sim) serveControl(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
-		times := 1
-		if v := q.Get("times"); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 {
-				fail(http.StatusBadRequest, "times must be a positive number")
-				return
-			}
-			times = n
-		}
-		s.Refuse(p, id, order, code, q.Get("message"), times)
-		ok(map[string]any{"platform": p, "shop": id, "order": order, "code": code, "times": times})
-	case "/pickups":
-		p, good := platform()
+		n, good := times()
 		if !good {
 			return
 		}
-		if id, good := shopOf(p); good {
+		s.Refuse(p, id, order, code, q.Get("message"), n)
+		ok(map[string]any{"platform": p, "shop": id, "order": order, "code": code, "times": n})
+	case "/pickups":
+		if p, id, good := platformShop(); good {
 			ok(s.Pickups(p, id, q.Get("package")))
 		}
 	case "/orders":
-		p, good := platform()
-		if !good {
-			return
-		}
-		if id, good := shopOf(p); good {
+		if p, id, good := platformShop(); good {
 			ok(s.Orders(p, id))
 		}
 	case "/returns":
-		p, good := platform()
-		if !good {
-			return
-		}
-		if id, good := shopOf(p); good {
+		if p, id, good := platformShop(); good {
 			ok(s.Returns(p, id))
 		}
 	case "/requests":
