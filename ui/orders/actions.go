@@ -143,9 +143,14 @@ func (s *Screen) submit(a domain.Action, ids []int64) {
 			s.selected.clear()
 			s.showSelection()
 			s.job = widgets.ShowJob(s.win, s.run, s.actions, fmt.Sprintf("%s: %s orders", a.Title(), thousands(len(ids))), job, refused)
-			s.job.OnFinished = func(domain.JobProgress) { s.DataChanged() }
-			s.job.OnClosed = s.DataChanged // the rows show "Packing…" until the job ends
-			s.DataChanged()                // the counts now; the rows behind the dialog when it ends
+			j := s.job
+			j.OnFinished = func(domain.JobProgress) { s.DataChanged() }
+			j.OnClosed = func() { // closed while running: the rows show "Packing…" until it ends
+				if !j.Progress().Finished() {
+					s.DataChanged()
+				}
+			}
+			s.DataChanged() // the counts now; the rows behind the dialog when it ends
 		}
 	})
 }

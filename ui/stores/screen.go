@@ -43,8 +43,7 @@ type Syncer interface {
 type Row struct {
 	Store    domain.Store
 	Sync     domain.StoreSync
-	Shipping string // the usual way parcels go, in words ("" for Lazada, which allocates it)
-	Method   string // and as the method ("" when not chosen)
+	Shipping string // the usual way parcels go: pickup, dropoff, or "" when not chosen (Lazada allocates it)
 }
 
 // Screen is the Stores screen.
@@ -103,14 +102,12 @@ func (s *Screen) Reload() {
 		if err == nil {
 			states, err = s.src.SyncStatus(ctx)
 		}
-		shipping := map[int64]domain.Shipping{}
-		words := map[int64]string{}
+		shipping := map[int64]string{}
 		for _, st := range stores {
-			if st.Platform == domain.Lazada {
-				continue
+			if st.Platform != domain.Lazada {
+				ship, _, _ := s.syncer.StoreShipping(ctx, st.ID)
+				shipping[st.ID] = ship.Method
 			}
-			ship, ok, _ := s.syncer.StoreShipping(ctx, st.ID)
-			shipping[st.ID], words[st.ID] = ship, ShippingWords(ship, ok)
 		}
 		return func() {
 			if gen != s.gen {
@@ -132,7 +129,7 @@ func (s *Screen) Reload() {
 				if !linked {
 					continue // a store that only exists in the file (imported orders), not synced
 				}
-				s.rows = append(s.rows, Row{Store: st, Sync: sy, Shipping: words[st.ID], Method: shipping[st.ID].Method})
+				s.rows = append(s.rows, Row{Store: st, Sync: sy, Shipping: shipping[st.ID]})
 			}
 			s.summary.SetText(Summary(s.rows))
 			s.list.Refresh()
@@ -166,12 +163,12 @@ func Summary(rows []Row) string {
 	return fmt.Sprintf("%d stores syncing", len(rows))
 }
 
-// ShippingWords says how a store usually ships.
-func ShippingWords(s domain.Shipping, known bool) string {
-	switch {
-	case !known:
+// ShippingWords says how a store usually ships, by its method ("" when not chosen).
+func ShippingWords(method string) string {
+	switch method {
+	case "":
 		return "Shipping: not chosen"
-	case s.Method == domain.DropOff:
+	case domain.DropOff:
 		return "Shipping: drop-off"
 	}
 	return "Shipping: pickup"
@@ -228,10 +225,10 @@ func (s *Screen) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	r.counts.SetText(fmt.Sprintf("%d orders last run · %d in all", x.Sync.OrdersPulled, x.Sync.TotalPulled))
 	id := x.Store.ID
 	r.syncBtn.OnTapped = func() { s.syncer.SyncNow(id); s.Reload() }
-	if x.Shipping == "" {
+	if x.Store.Platform == domain.Lazada {
 		r.shipBtn.Hide()
 	} else {
-		r.shipBtn.SetText(x.Shipping)
+		r.shipBtn.SetText(ShippingWords(x.Shipping))
 		r.shipBtn.Show()
 		store := x.Store
 		r.shipBtn.OnTapped = func() { s.ChooseShipping(store) }
@@ -253,7 +250,7 @@ func (s *Screen) ChooseShipping(st domain.Store) {
 	current := ""
 	for _, r := range s.rows {
 		if r.Store.ID == st.ID {
-			current = r.Method
+			current = r.Shipping
 		}
 	}
 	choice := widgets.NewShippingMethod(current)
