@@ -59,6 +59,7 @@ func runWindow(args []string) error {
 
 	a := app.NewWithID(appID)
 	a.SetIcon(assets.Icon)
+	a.Settings().SetTheme(widgets.Theme())
 	w := a.NewWindow("Kedai")
 	w.Resize(fyne.NewSize(1280, 800))
 	w.SetMaster()
