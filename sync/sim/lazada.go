@@ -140,6 +140,10 @@ func (s *Sim) serveLazada(w http.ResponseWriter, r *http.Request) {
 		s.lazadaAuthorize(w, r)
 		return
 	}
+	if strings.HasPrefix(rest, "/awb/") { // PrintAWB's pdf_url (lazada_awb.go)
+		s.serveAWB(domain.Lazada, w, r, rest)
+		return
+	}
 	apiPath, ok := strings.CutPrefix(rest, "/rest")
 	if !ok || apiPath == "" {
 		http.NotFound(w, r)
@@ -214,6 +218,7 @@ func (s *Sim) lazadaAPI(c *call) reply {
 		"/order/package/rts":                 {handle: s.lazadaReadyToShip, postOnly: true, write: true},
 		"/order/package/repack":              {handle: s.lazadaRepack, write: true},
 		"/order/package/sof/delivered":       {handle: s.lazadaSOFDelivered, postOnly: true, write: true},
+		pathPrintAWB:                         {handle: s.lazadaPrintAWB},
 	}[c.apiPath]
 	if !ok {
 		return lazadaError(c, http.StatusNotFound, "ISV", "InvalidApiPath", "The specified API path is invalid: "+c.apiPath)

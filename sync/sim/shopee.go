@@ -140,6 +140,11 @@ func (s *Sim) shopeeAPI(c *call) reply {
 		"/api/v2/logistics/get_shipping_parameter": {http.MethodGet, s.shopeeShippingParameter, false},
 		"/api/v2/logistics/ship_order":             {http.MethodPost, s.shopeeShipOrder, true},
 		"/api/v2/logistics/batch_ship_order":       {http.MethodPost, s.shopeeBatchShipOrder, true},
+		// AWB (shopee_awb.go): the documents live in s.awb, not in the orders.
+		"/api/v2/logistics/get_shipping_document_parameter": {http.MethodPost, s.shopeeDocParameter, false},
+		"/api/v2/logistics/create_shipping_document":        {http.MethodPost, s.shopeeDocCreate, false},
+		"/api/v2/logistics/get_shipping_document_result":    {http.MethodPost, s.shopeeDocResult, false},
+		"/api/v2/logistics/download_shipping_document":      {http.MethodPost, s.shopeeDocDownload, false},
 	}[c.apiPath]
 	if !ok {
 		return shopeeError(c, "error_not_found", "Api not found: "+c.apiPath)

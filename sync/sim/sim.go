@@ -64,6 +64,8 @@ type Sim struct {
 	last   map[string]*grant // platform|shop: the credentials /_sim/credentials hands out
 	rates  Rates
 
+	awb awbState // AWB documents and links (awb.go)
+
 	fmu    sync.Mutex
 	faults map[domain.Platform][]*Fault
 	reqs   map[domain.Platform][]Request

@@ -100,6 +100,10 @@ func (s *Sim) serveTikTok(w http.ResponseWriter, r *http.Request) {
 		s.tiktokAuthorize(w, r)
 		return
 	}
+	if strings.HasPrefix(apiPath, "/awb/") { // shipping_documents' doc_url (tiktok_awb.go)
+		s.serveAWB(domain.TikTok, w, r, apiPath)
+		return
+	}
 	c, err := s.newCall(domain.TikTok, w, r, apiPath)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
@@ -128,6 +132,7 @@ var tiktokRoutes = map[string]tiktokRoute{
 	"/fulfillment/packages/{id}":                     {http.MethodGet, []string{"202309"}, true, false, (*Sim).tiktokPackageDetail},
 	"/fulfillment/packages/{id}/handover_time_slots": {http.MethodGet, []string{"202309"}, true, false, (*Sim).tiktokHandoverSlots},
 	"/fulfillment/packages/{id}/ship":                {http.MethodPost, []string{"202309"}, true, true, (*Sim).tiktokShip},
+	"/fulfillment/packages/{id}/shipping_documents":  {http.MethodGet, []string{"202309"}, true, false, (*Sim).tiktokShippingDocs},
 }
 
 // tiktokRoute finds a path's route: an exact one, or one with its id segment (the one after
