@@ -30,6 +30,8 @@ func commands() []command {
 		{"sync", "sync --db FILE [--once]   sync the linked stores headless", cmdSync},
 		{"sim", "sim --listen ADDR [--seed N] [--orders N]   run the marketplace simulators", cmdSim},
 		{"action", "action pack|to-ship|repack|deliver --db FILE --orders NO,NO [--shipping pickup|dropoff]", cmdAction},
+		{"print", "print picklist|picklist-summary|awb|manifest --db FILE (--orders NO,NO | --tab SLUG) (--printer NAME | --out FILE.pdf) [--page a4|a6|4x6] [--order date|store|sku] [--label thermal|normal] [--format pdf|zpl]", cmdPrint},
+		{"export", "export --db FILE (--orders NO,NO | --tab SLUG) --out FILE.xlsx   orders to Excel", cmdExport},
 	}
 }
 
