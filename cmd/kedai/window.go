@@ -20,6 +20,7 @@ import (
 
 	"github.com/kedai-app/kedai/assets"
 	"github.com/kedai-app/kedai/domain"
+	"github.com/kedai-app/kedai/reports/documents"
 	"github.com/kedai-app/kedai/sync/db"
 	"github.com/kedai-app/kedai/sync/demo"
 	"github.com/kedai-app/kedai/sync/demo/live"
@@ -89,6 +90,7 @@ func runWindow(args []string) error {
 			showFatal(w, err)
 			return
 		}
+		sh.UseDocuments(documents.New(d, e.Labels, nil))
 		if os.Getenv("KEDAI_BENCH_STARTUP") != "" {
 			benchStartup(w, sh)
 		}

@@ -2,10 +2,13 @@ package orders
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/kedai-app/kedai/domain"
@@ -37,6 +40,15 @@ func (s *Screen) actionBar() fyne.CanvasObject {
 		s.actionButtons[a] = b
 		objs = append(objs, b)
 	}
+	for _, a := range []domain.Action{domain.ActPickList, domain.ActPrintAWB, domain.ActManifest} {
+		b := widgets.NewButton(a.Title(), func() { s.Print(printed[a]) })
+		b.Icon = theme.DocumentPrintIcon()
+		s.actionButtons[a] = b
+		objs = append(objs, b)
+	}
+	export := widgets.NewButton("Export", func() { s.Export() })
+	export.Icon = theme.DownloadIcon()
+	objs = append(objs, export)
 	return container.NewHBox(objs...)
 }
 
@@ -72,13 +84,18 @@ func (s *Screen) RunAction(a domain.Action) {
 			case len(ids) == 0:
 				s.showError(fmt.Errorf("select the orders to %s first (Space or their checkboxes)", a.Title()))
 			case len(ids) > maxJob:
-				s.showError(fmt.Errorf("%s selected: one action takes at most %s orders", thousands(len(ids)), thousands(maxJob)))
+				s.showError(fmt.Errorf("%s selected: one action takes at most %s orders", widgets.Thousands(len(ids)), widgets.Thousands(maxJob)))
 			default:
 				s.hideError()
 				s.askShipping(need, func() { s.confirm(a, ids) })
 			}
 		}
 	})
+}
+
+// Exporter writes orders to an Excel file.
+type Exporter interface {
+	Export(ctx context.Context, ids []int64, path string) error
 }
 
 // maxJob matches the engine's limit, to say so before anything is queued.
@@ -121,7 +138,7 @@ func (s *Screen) confirm(a domain.Action, ids []int64) {
 		s.submit(a, ids)
 		return
 	}
-	s.confirmDialog = widgets.Ask(s.win, a.Title(), fmt.Sprintf("%s %s orders?", a.Title(), thousands(len(ids))), "Yes", "No", func(ok bool) {
+	s.confirmDialog = widgets.Ask(s.win, a.Title(), fmt.Sprintf("%s %s orders?", a.Title(), widgets.Thousands(len(ids))), "Yes", "No", func(ok bool) {
 		if ok {
 			s.submit(a, ids)
 		}
@@ -142,7 +159,7 @@ func (s *Screen) submit(a domain.Action, ids []int64) {
 			}
 			s.selected.clear()
 			s.showSelection()
-			s.job = widgets.ShowJob(s.win, s.run, s.actions, fmt.Sprintf("%s: %s orders", a.Title(), thousands(len(ids))), job, refused)
+			s.job = widgets.ShowJob(s.win, s.run, s.actions, fmt.Sprintf("%s: %s orders", a.Title(), widgets.Thousands(len(ids))), job, refused)
 			j := s.job
 			j.OnFinished = func(domain.JobProgress) { s.DataChanged() }
 			j.OnClosed = func() { // closed while running: the rows show "Packing…" until it ends
@@ -157,3 +174,92 @@ func (s *Screen) submit(a domain.Action, ids []int64) {
 
 // Job is the last bulk action's dialog (for tests and the shell).
 func (s *Screen) Job() *widgets.JobDialog { return s.job }
+
+// printed are the toolbar's printing actions and the document each makes.
+var printed = map[domain.Action]domain.Document{
+	domain.ActPickList: domain.DocPickingList,
+	domain.ActPrintAWB: domain.DocAWB,
+	domain.ActManifest: domain.DocManifest,
+}
+
+// Print opens the print dialog for the document: for the selected orders, or for the whole tab
+// (after asking) when none is selected.
+func (s *Screen) Print(doc domain.Document) {
+	if s.Printing == nil {
+		s.showError(fmt.Errorf("%s: printing is not set up in this window", doc.Title()))
+		return
+	}
+	s.withOrders(doc.Title(), func(ids []int64) {
+		s.printDialog = widgets.ShowPrint(s.win, s.run, s.Printing, doc, ids)
+	})
+}
+
+// Export writes the selected orders (or, after asking, the whole tab) to an Excel file the user
+// chooses.
+func (s *Screen) Export() {
+	if s.Exporter == nil {
+		s.showError(errors.New("export is not set up in this window"))
+		return
+	}
+	s.withOrders("Export", func(ids []int64) {
+		fd := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+			if err != nil || w == nil {
+				return
+			}
+			path := w.URI().Path()
+			w.Close()
+			s.ExportTo(ids, path)
+		}, s.win)
+		fd.SetFileName(fmt.Sprintf("kedai-%s-orders.xlsx", s.q.Tab.Slug()))
+		fd.Show()
+	})
+}
+
+// ExportTo writes the orders to an Excel file at path, off the UI goroutine, and says how it went.
+func (s *Screen) ExportTo(ids []int64, path string) {
+	s.run.Go(func() func() {
+		err := s.Exporter.Export(context.Background(), ids, path)
+		return func() {
+			if err != nil {
+				s.showError(fmt.Errorf("Export: %w", err))
+				return
+			}
+			s.hideError()
+			dialog.ShowInformation("Export", fmt.Sprintf("Exported %s orders to %s.", widgets.Thousands(len(ids)), path), s.win)
+		}
+	})
+}
+
+// withOrders runs then with the selected orders, or with every order of the tab once the user
+// agrees when none is selected.
+func (s *Screen) withOrders(what string, then func(ids []int64)) {
+	s.run.Go(func() func() {
+		ctx := context.Background()
+		ids, err := s.Selected(ctx)
+		whole := false
+		if err == nil && len(ids) == 0 {
+			ids, err = s.src.OrderIDs(ctx, s.q)
+			whole = true
+		}
+		return func() {
+			switch {
+			case err != nil:
+				s.showError(fmt.Errorf("%s: %w", what, err))
+			case len(ids) == 0:
+				s.showError(fmt.Errorf("%s: the %s tab has no orders", what, s.q.Tab.Title()))
+			case whole:
+				s.confirmDialog = widgets.Ask(s.win, what, fmt.Sprintf("No orders are selected. %s all %s orders on %s?", what, widgets.Thousands(len(ids)), s.q.Tab.Title()), "Yes", "No", func(ok bool) {
+					if ok {
+						then(ids)
+					}
+				})
+			default:
+				s.hideError()
+				then(ids)
+			}
+		}
+	})
+}
+
+// PrintDialog is the last print dialog opened (tests).
+func (s *Screen) PrintDialog() *widgets.PrintDialog { return s.printDialog }

@@ -89,6 +89,12 @@ type Screen struct {
 	shippingDialog dialog.Dialog
 	confirmDialog  dialog.Dialog
 
+	printDialog *widgets.PrintDialog
+
+	// Printing makes and prints documents; Exporter writes Excel files (nil: not offered).
+	Printing widgets.Printing
+	Exporter Exporter
+
 	// OnRowsShown is called each time loaded rows reach the table.
 	OnRowsShown func()
 }
@@ -459,7 +465,7 @@ func (s *Screen) showTabs() {
 	s.showActions()
 	for _, t := range domain.Tabs {
 		b := s.tabButtons[t]
-		text, imp := fmt.Sprintf("%s  %s", t.Title(), thousands(s.counts[t])), widget.LowImportance
+		text, imp := fmt.Sprintf("%s  %s", t.Title(), widgets.Thousands(s.counts[t])), widget.LowImportance
 		if t == s.q.Tab {
 			imp = widget.HighImportance
 		}
@@ -473,16 +479,16 @@ func (s *Screen) showTabs() {
 func (s *Screen) showSelection() {
 	total := s.counts[s.q.Tab]
 	n := s.selected.count(total)
-	s.selectAll.Text = fmt.Sprintf("Select all %s in %s", thousands(total), s.q.Tab.Title())
+	s.selectAll.Text = fmt.Sprintf("Select all %s in %s", widgets.Thousands(total), s.q.Tab.Title())
 	s.selectAll.Checked = s.selected.all
 	s.selectAll.Refresh()
 	switch {
 	case n == 0:
 		s.selInfo.SetText("")
 	case s.selected.all && len(s.selected.ids) == 0:
-		s.selInfo.SetText(fmt.Sprintf("All %s orders selected", thousands(n)))
+		s.selInfo.SetText(fmt.Sprintf("All %s orders selected", widgets.Thousands(n)))
 	default:
-		s.selInfo.SetText(fmt.Sprintf("%s selected", thousands(n)))
+		s.selInfo.SetText(fmt.Sprintf("%s selected", widgets.Thousands(n)))
 	}
 }
 
@@ -674,6 +680,11 @@ func (s *Screen) Shortcuts() []*fyne.MenuItem {
 		item("Repack Selected", fyne.KeyR, fyne.KeyModifierShortcutDefault|fyne.KeyModifierShift, func() { s.closeDetail(); s.RunAction(domain.ActRepack) }),
 		item("Mark Selected Delivered", fyne.KeyE, fyne.KeyModifierShortcutDefault|fyne.KeyModifierShift, func() { s.closeDetail(); s.RunAction(domain.ActMarkDelivered) }),
 		fyne.NewMenuItemSeparator(),
+		item("Print Picking List…", fyne.KeyP, fyne.KeyModifierShortcutDefault, func() { s.closeDetail(); s.Print(domain.DocPickingList) }),
+		item("Print AWB…", fyne.KeyP, fyne.KeyModifierShortcutDefault|fyne.KeyModifierShift, func() { s.closeDetail(); s.Print(domain.DocAWB) }),
+		item("Print Courier Manifest…", fyne.KeyM, fyne.KeyModifierShortcutDefault|fyne.KeyModifierShift, func() { s.closeDetail(); s.Print(domain.DocManifest) }),
+		item("Export to Excel…", fyne.KeyX, fyne.KeyModifierShortcutDefault|fyne.KeyModifierShift, func() { s.closeDetail(); s.Export() }),
+		fyne.NewMenuItemSeparator(),
 	}
 	keys := []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6, fyne.Key7, fyne.Key8, fyne.Key9, fyne.Key0}
 	for i, t := range domain.Tabs {
@@ -682,16 +693,4 @@ func (s *Screen) Shortcuts() []*fyne.MenuItem {
 	items = append(items, fyne.NewMenuItemSeparator())
 	items = append(items, s.detail.Shortcuts()...)
 	return items
-}
-
-func thousands(n int) string {
-	s := fmt.Sprint(n)
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }

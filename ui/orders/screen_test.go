@@ -94,7 +94,7 @@ func TestTabsShowTheirCountsAndRows(t *testing.T) {
 	}
 }
 
-func itoa(n int) string { return thousands(n) }
+func itoa(n int) string { return widgets.Thousands(n) }
 
 func TestNewestFirstAndSort(t *testing.T) {
 	h := newHarness(t, 0)

@@ -20,6 +20,7 @@ import (
 	"github.com/kedai-app/kedai/domain"
 	"github.com/kedai-app/kedai/ui/detail"
 	"github.com/kedai-app/kedai/ui/orders"
+	"github.com/kedai-app/kedai/ui/settings"
 	"github.com/kedai-app/kedai/ui/stores"
 	"github.com/kedai-app/kedai/ui/widgets"
 )
@@ -42,21 +43,23 @@ type Sync interface {
 }
 
 // Screens the window can open on (`kedai --screen NAME`).
-var Screens = []string{"orders", "stores"}
+var Screens = []string{"orders", "stores", "settings"}
 
 // Shell is the main window's content.
 type Shell struct {
-	win     fyne.Window
-	data    Data
-	sync    Sync
-	run     *widgets.Runner
-	Orders  *orders.Screen
-	Stores  *stores.Screen
-	tabs    *container.AppTabs
-	status  *widget.Label
-	syncBtn *widget.Button
-	syncDot *canvas.Circle
-	stop    context.CancelFunc
+	win    fyne.Window
+	data   Data
+	sync   Sync
+	run    *widgets.Runner
+	Orders *orders.Screen
+	Stores *stores.Screen
+	// Settings is the printers and the print history.
+	Settings *settings.Screen
+	tabs     *container.AppTabs
+	status   *widget.Label
+	syncBtn  *widget.Button
+	syncDot  *canvas.Circle
+	stop     context.CancelFunc
 }
 
 // New builds the window's content over the data and the sync; screen is where it opens. run
@@ -75,6 +78,7 @@ func New(win fyne.Window, data Data, sync Sync, screen string, run *widgets.Runn
 	s := &Shell{win: win, data: data, sync: sync, run: run}
 	s.Orders = orders.New(data, data, sync, data, win, s.run)
 	s.Stores = stores.New(storeSource{data, sync}, sync, win, s.run)
+	s.Settings = settings.New(win, s.run)
 	s.Stores.OpenURL = func(raw string) error {
 		u, err := url.Parse(raw)
 		if err != nil {
@@ -96,11 +100,15 @@ func New(win fyne.Window, data Data, sync Sync, screen string, run *widgets.Runn
 	s.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon("Orders", theme.DocumentIcon(), s.Orders.Content()),
 		container.NewTabItemWithIcon("Stores", theme.StorageIcon(), s.Stores.Content()),
+		container.NewTabItemWithIcon("Settings", theme.SettingsIcon(), s.Settings.Content()),
 	)
 	s.tabs.SetTabLocation(container.TabLocationLeading)
 	s.tabs.OnSelected = func(t *container.TabItem) {
-		if t.Text == "Stores" {
+		switch t.Text {
+		case "Stores":
 			s.Stores.Reload()
+		case "Settings":
+			s.Settings.Reload()
 		}
 	}
 	content := container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), bar), nil, nil, s.tabs)
@@ -120,6 +128,18 @@ func New(win fyne.Window, data Data, sync Sync, screen string, run *widgets.Runn
 	})
 	win.SetTitle("Kedai — " + filepath.Base(data.Path()))
 	return s, nil
+}
+
+// Documents makes, prints and exports documents, and keeps the print history.
+type Documents interface {
+	settings.Documents
+	orders.Exporter
+}
+
+// UseDocuments offers printing and export on the screens.
+func (s *Shell) UseDocuments(docs Documents) {
+	s.Orders.Printing, s.Orders.Exporter = docs, docs
+	s.Settings.Use(docs)
 }
 
 // Runner is the shell's bridge between background work and widgets (tests wait on it).
