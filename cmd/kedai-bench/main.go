@@ -36,7 +36,16 @@ func main() {
 	skipWindow := flag.Bool("no-window", false, "skip the window figures")
 	syncOrders := flag.Int("sync-orders", 100_000, "orders in the sync benchmark (0: skip it)")
 	packOrders := flag.Int("pack-orders", 5000, "orders in the bulk pack benchmark (0: skip it)")
+	doc := flag.String("doc", "", "internal: make one document's figures in this process")
+	docDB := flag.String("doc-db", "", "internal: the workspace for --doc")
 	flag.Parse()
+	if *doc != "" {
+		if err := docChild(*doc, *docDB); err != nil {
+			fmt.Fprintln(os.Stderr, "kedai-bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(*kedai, *orders, *cache, *skipWindow, *syncOrders, *packOrders); err != nil {
 		fmt.Fprintln(os.Stderr, "kedai-bench:", err)
 		os.Exit(1)
@@ -76,6 +85,11 @@ func run(kedai string, n int, cache string, skipWindow bool, syncOrders, packOrd
 
 	var rows []row
 	rows = append(rows, storageRows(d, raw)...)
+	docs, err := docRows(path)
+	if err != nil {
+		return err
+	}
+	rows = append(rows, docs...)
 	if !skipWindow {
 		w, err := windowRows(kedai, path, cache)
 		if err != nil {
@@ -405,8 +419,11 @@ func windowRows(kedai, path, cache string) ([]row, error) {
 
 // num prints a figure with its unit: whole numbers for counts, two decimals for ratios.
 func num(v float64, unit string) string {
-	if unit == "ratio" {
+	switch unit {
+	case "ratio":
 		return fmt.Sprintf("%.2f", v)
+	case "s":
+		return fmt.Sprintf("%.2f s", v)
 	}
 	return fmt.Sprintf("%.0f %s", v, unit)
 }
