@@ -2,8 +2,6 @@ package reports
 
 import (
 	"bytes"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -16,6 +14,7 @@ import (
 	"github.com/go-pdf/fpdf"
 
 	"github.com/kedai-app/kedai/domain"
+	"github.com/kedai-app/kedai/reports/pdftest"
 )
 
 // The labels merged here are made the way the platforms make theirs: a PDF page the size of the
@@ -56,39 +55,17 @@ func awbLabel(t testing.TB, tracking string, w, h float64, pages int) []byte {
 	return b.Bytes()
 }
 
-func awbRun(t testing.TB, name, pkg string, args ...string) string {
-	t.Helper()
-	path, err := exec.LookPath(name)
-	if err != nil {
-		t.Fatalf("%s is not installed: apt-get install %s", name, pkg)
-	}
-	out, err := exec.Command(path, args...).Output()
-	if err != nil {
-		t.Fatalf("%s %v: %v\n%s", name, args, err, out)
-	}
-	return string(out)
-}
-
-func awbFile(t testing.TB, pdf []byte) string {
-	t.Helper()
-	p := filepath.Join(t.TempDir(), "awb.pdf")
-	if err := os.WriteFile(p, pdf, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
 var awbSizeLine = regexp.MustCompile(`(?m)^Page\s+\d+ size:\s+([\d.]+ x [\d.]+ pts.*)$`)
 
 // awbSizes is every page's size line as pdfinfo reports it (points, and the paper's name).
 func awbSizes(t testing.TB, path string) []string {
 	t.Helper()
-	m := regexp.MustCompile(`(?m)^Pages:\s+(\d+)`).FindStringSubmatch(awbRun(t, "pdfinfo", "poppler-utils", path))
+	m := regexp.MustCompile(`(?m)^Pages:\s+(\d+)`).FindStringSubmatch(pdftest.Run(t, "pdfinfo", path))
 	if m == nil {
 		t.Fatalf("pdfinfo %s: no page count", path)
 	}
 	var out []string
-	for _, l := range awbSizeLine.FindAllStringSubmatch(awbRun(t, "pdfinfo", "poppler-utils", "-f", "1", "-l", m[1], path), -1) {
+	for _, l := range awbSizeLine.FindAllStringSubmatch(pdftest.Run(t, "pdfinfo", "-f", "1", "-l", m[1], path), -1) {
 		out = append(out, l[1])
 	}
 	if n, _ := strconv.Atoi(m[1]); len(out) != n {
@@ -116,7 +93,7 @@ func TestMergeLabelsKeepsEveryPageAsMade(t *testing.T) {
 	for _, l := range in {
 		b := awbLabel(t, l.tracking, l.w, l.h, l.pages)
 		labels = append(labels, b)
-		wantSizes = append(wantSizes, awbSizes(t, awbFile(t, b))...)
+		wantSizes = append(wantSizes, awbSizes(t, pdftest.File(t, b, "label.pdf"))...)
 		for range l.pages {
 			wantCodes = append(wantCodes, l.tracking)
 		}
@@ -125,23 +102,23 @@ func TestMergeLabelsKeepsEveryPageAsMade(t *testing.T) {
 	if err := MergeLabels(&out, labels); err != nil {
 		t.Fatal(err)
 	}
-	path := awbFile(t, out.Bytes())
+	path := pdftest.File(t, out.Bytes(), "label.pdf")
 	if got := awbSizes(t, path); !slices.Equal(got, wantSizes) {
 		t.Errorf("page sizes\n got %q\nwant %q", got, wantSizes)
 	}
-	pages := strings.Split(awbRun(t, "pdftotext", "poppler-utils", "-layout", path, "-"), "\f")
+	pages := strings.Split(pdftest.Run(t, "pdftotext", "-layout", path, "-"), "\f")
 	for i, want := range wantCodes {
 		if i >= len(pages) || !strings.Contains(pages[i], want) {
 			t.Errorf("page %d does not show %s", i+1, want)
 		}
 	}
 	dir := t.TempDir()
-	awbRun(t, "pdftoppm", "poppler-utils", "-r", "203", "-gray", "-png", path, filepath.Join(dir, "p"))
+	pdftest.Run(t, "pdftoppm", "-r", "203", "-gray", "-png", path, filepath.Join(dir, "p"))
 	pngs, _ := filepath.Glob(filepath.Join(dir, "p*.png"))
 	slices.Sort(pngs) // p-1 .. p-7: one digit, so the names sort as the pages
 	var codes []string
 	for _, p := range pngs {
-		codes = append(codes, strings.Fields(awbRun(t, "zbarimg", "zbar-tools", "--raw", "-q", p))...)
+		codes = append(codes, strings.Fields(pdftest.Run(t, "zbarimg", "--raw", "-q", p))...)
 	}
 	if !slices.Equal(codes, wantCodes) {
 		t.Errorf("barcodes\n got %q\nwant %q", codes, wantCodes)
@@ -215,12 +192,12 @@ func TestSortForAWB(t *testing.T) {
 func TestAWBLabelHelper(t *testing.T) {
 	b := awbLabel(t, "SPXMY000000000001", 105, 148, 1)
 	dir := t.TempDir()
-	awbRun(t, "pdftoppm", "poppler-utils", "-r", "203", "-gray", "-png", awbFile(t, b), filepath.Join(dir, "p"))
+	pdftest.Run(t, "pdftoppm", "-r", "203", "-gray", "-png", pdftest.File(t, b, "label.pdf"), filepath.Join(dir, "p"))
 	pngs, _ := filepath.Glob(filepath.Join(dir, "p*.png"))
 	if len(pngs) != 1 {
 		t.Fatalf("%d pages", len(pngs))
 	}
-	if got := strings.TrimSpace(awbRun(t, "zbarimg", "zbar-tools", "--raw", "-q", pngs[0])); got != "SPXMY000000000001" {
+	if got := strings.TrimSpace(pdftest.Run(t, "zbarimg", "--raw", "-q", pngs[0])); got != "SPXMY000000000001" {
 		t.Errorf("barcode %q", got)
 	}
 }

@@ -23,24 +23,13 @@ type ProviderCount struct {
 // as a parcel without a tracking number under the provider "" (no courier assigned). Page
 // numbers count the pages of each manifest, as each goes to its own courier.
 func Manifests(w io.Writer, orders []domain.Order, opt Options) error {
-	opt, err := opt.normalise()
-	if err != nil {
-		return fmt.Errorf("courier manifest: %w", err)
-	}
-	list := distinctOrders(orders)
-	if len(list) == 0 {
-		return fmt.Errorf("courier manifest: %w", ErrNoOrders)
-	}
-	s := newSheet(opt)
-	var secs []*section
-	for _, c := range couriers(list) {
-		secs = append(secs, s.manifestSection(c))
-	}
-	s.draw(s.paginate(secs), false)
-	if err := s.output(w); err != nil {
-		return fmt.Errorf("courier manifest: %w", err)
-	}
-	return nil
+	return render(w, "courier manifest", orders, opt, false, func(s *sheet, list []*domain.Order) ([]*section, error) {
+		var secs []*section
+		for _, c := range couriers(list) {
+			secs = append(secs, s.manifestSection(c))
+		}
+		return secs, nil
+	})
 }
 
 // ManifestProviders lists the providers in the order the manifests print them, with their parcel counts (the UI shows this before printing).

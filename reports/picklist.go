@@ -15,23 +15,36 @@ import (
 // each SKU line with a Code128 barcode of the SKU. Header: title, date, number of orders and units, stores.
 // Cancelled items (Item.Cancelled) are not picked. A SKU that Code128 cannot encode (non-ASCII) is printed without a barcode and with a note, never an error.
 func PickingListSummary(w io.Writer, orders []domain.Order, opt Options) error {
+	return render(w, "picking list summary", orders, opt, true, func(s *sheet, list []*domain.Order) ([]*section, error) {
+		lines, picked, units := summarise(list)
+		if len(lines) == 0 {
+			return nil, fmt.Errorf("nothing to pick: every item of the %d orders is cancelled", len(list))
+		}
+		return []*section{s.summarySection(list, lines, picked, units)}, nil
+	})
+}
+
+// render is what every document does around its own sections: check the options, drop repeated
+// orders, refuse none, lay the sections out on pages and write the PDF (nothing when it fails).
+// docWide numbers the pages across the whole document rather than per section.
+func render(w io.Writer, name string, orders []domain.Order, opt Options, docWide bool,
+	sections func(s *sheet, list []*domain.Order) ([]*section, error)) error {
 	opt, err := opt.normalise()
 	if err != nil {
-		return fmt.Errorf("picking list summary: %w", err)
+		return fmt.Errorf("%s: %w", name, err)
 	}
 	list := distinctOrders(orders)
 	if len(list) == 0 {
-		return fmt.Errorf("picking list summary: %w", ErrNoOrders)
-	}
-	lines, picked, units := summarise(list)
-	if len(lines) == 0 {
-		return fmt.Errorf("picking list summary: nothing to pick: every item of the %d orders is cancelled", len(list))
+		return fmt.Errorf("%s: %w", name, ErrNoOrders)
 	}
 	s := newSheet(opt)
-	sec := s.summarySection(list, lines, picked, units)
-	s.draw(s.paginate([]*section{sec}), true)
+	secs, err := sections(s, list)
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	s.draw(s.paginate(secs), docWide)
 	if err := s.output(w); err != nil {
-		return fmt.Errorf("picking list summary: %w", err)
+		return fmt.Errorf("%s: %w", name, err)
 	}
 	return nil
 }
@@ -43,25 +56,14 @@ func PickingListSummary(w io.Writer, orders []domain.Order, opt Options) error {
 // A fully cancelled order still gets its page, saying there is nothing to pick, so a scan of it
 // is recognised rather than unknown.
 func PickingList(w io.Writer, orders []domain.Order, opt Options) error {
-	opt, err := opt.normalise()
-	if err != nil {
-		return fmt.Errorf("picking list: %w", err)
-	}
-	list := distinctOrders(orders)
-	if len(list) == 0 {
-		return fmt.Errorf("picking list: %w", ErrNoOrders)
-	}
-	s := newSheet(opt)
-	s.prepareOrderSymbols(list)
-	secs := make([]*section, len(list))
-	for i, o := range list {
-		secs[i] = s.orderSection(o)
-	}
-	s.draw(s.paginate(secs), true)
-	if err := s.output(w); err != nil {
-		return fmt.Errorf("picking list: %w", err)
-	}
-	return nil
+	return render(w, "picking list", orders, opt, true, func(s *sheet, list []*domain.Order) ([]*section, error) {
+		s.prepareOrderSymbols(list)
+		secs := make([]*section, len(list))
+		for i, o := range list {
+			secs[i] = s.orderSection(o)
+		}
+		return secs, nil
+	})
 }
 
 // distinctOrders drops repeats of an order (same store and number) so nothing is picked twice.

@@ -8,7 +8,7 @@ import (
 	"os/exec"
 	"regexp"
 	"strconv"
-	"syscall"
+	"strings"
 	"time"
 
 	"github.com/go-pdf/fpdf"
@@ -22,7 +22,7 @@ import (
 
 // Each document figure runs in a child process of its own (`kedai-bench --doc NAME`), so its
 // peak memory is the peak resident size of a process that did only that work.
-var docRe = regexp.MustCompile(`doc seconds=([\d.]+) floor=([\d.]+) pages=(\d+)`)
+var docRe = regexp.MustCompile(`doc seconds=([\d.]+) floor=([\d.]+) pages=(\d+) peak-kb=(\d+)`)
 
 // docRows measures a picking list for 1,000 orders of the workspace and the merge of 500 AWB
 // labels, each in a child process.
@@ -37,8 +37,8 @@ func docRows(path string) ([]row, error) {
 		limit           float64
 		floorNote       string
 	}{
-		{"picking list for 1,000 orders", "picklist", "1,000 pages, each with a Code128 barcode and a QR code", 3, "floor: loading the 1,000 orders from the data file"},
-		{"merge of 500 AWB labels", "awb-merge", "500 one-page A6 labels into one PDF", 5, "floor: pdfcpu reading the 500 labels without merging"},
+		{"picking list for 1,000 orders", "picklist", "A6, each with a Code128 barcode and a QR code", 3, "floor: loading the 1,000 orders from the data file"},
+		{"merge of 500 AWB labels", "awb-merge", "one-page A6 labels merged into one PDF", 5, "floor: pdfcpu reading the 500 labels without merging"},
 	} {
 		var best []string
 		var peak int64
@@ -55,8 +55,8 @@ func docRows(path string) ([]row, error) {
 			if best == nil || num64(m[1]) < num64(best[1]) {
 				best = m
 			}
-			if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && ru.Maxrss/1024 > peak {
-				peak = ru.Maxrss / 1024 // kilobytes on Linux
+			if kb := int64(num64(m[4])); kb/1024 > peak {
+				peak = kb / 1024
 			}
 		}
 		out = append(out,
@@ -99,7 +99,7 @@ func docChild(doc, path string) error {
 			return err
 		}
 		took := time.Since(start)
-		fmt.Printf("doc seconds=%.3f floor=%.3f pages=%d\n", took.Seconds(), loaded.Seconds(), pdfPages(buf.Bytes()))
+		fmt.Printf("doc seconds=%.3f floor=%.3f pages=%d peak-kb=%d\n", took.Seconds(), loaded.Seconds(), pdfPages(buf.Bytes()), peakKB())
 	case "awb-merge":
 		labels := make([][]byte, 500)
 		for i := range labels {
@@ -117,7 +117,7 @@ func docChild(doc, path string) error {
 		if err := reports.MergeLabels(&buf, labels); err != nil {
 			return err
 		}
-		fmt.Printf("doc seconds=%.3f floor=%.3f pages=%d\n", time.Since(start).Seconds(), floor.Seconds(), pdfPages(buf.Bytes()))
+		fmt.Printf("doc seconds=%.3f floor=%.3f pages=%d peak-kb=%d\n", time.Since(start).Seconds(), floor.Seconds(), pdfPages(buf.Bytes()), peakKB())
 	default:
 		return fmt.Errorf("unknown --doc %q", doc)
 	}
@@ -144,6 +144,22 @@ func benchLabel(i int) []byte {
 		panic(err)
 	}
 	return b.Bytes()
+}
+
+// peakKB is this process's peak resident size (VmHWM). It is read here rather than from the
+// parent's wait status, whose figure on Linux starts from the parent's own size at the fork.
+func peakKB() int {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmHWM:" {
+			kb, _ := strconv.Atoi(f[1])
+			return kb
+		}
+	}
+	return 0
 }
 
 // pdfPages counts a PDF's pages, for the report's note.

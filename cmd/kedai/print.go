@@ -33,6 +33,31 @@ func addOrderFlags(fs *flag.FlagSet) orderFlags {
 	}
 }
 
+// outFolder refuses an --out file whose folder does not exist, before any work.
+func outFolder(out string) error {
+	if st, err := os.Stat(filepath.Dir(out)); err != nil || !st.IsDir() {
+		return fmt.Errorf("--out %s: the folder %s does not exist", out, filepath.Dir(out))
+	}
+	return nil
+}
+
+// open opens the data file and finds the orders; the caller closes the file (nil on error).
+func (f orderFlags) open(ctx context.Context) (*db.DB, []int64, error) {
+	if *f.path == "" {
+		return nil, nil, errors.New("--db FILE is required")
+	}
+	d, err := db.OpenExisting(*f.path, dbOptions())
+	if err != nil {
+		return nil, nil, err
+	}
+	ids, err := f.resolve(ctx, d)
+	if err != nil {
+		d.Close()
+		return nil, nil, err
+	}
+	return d, ids, nil
+}
+
 // resolve finds the orders, refusing anything unclear before work starts.
 func (f orderFlags) resolve(ctx context.Context, d *db.DB) ([]int64, error) {
 	var nos []string
@@ -86,21 +111,17 @@ func cmdPrint(args []string, stdout io.Writer) error {
 		return errors.New("use --printer or --out, not both")
 	}
 	if *out != "" {
-		if st, err := os.Stat(filepath.Dir(*out)); err != nil || !st.IsDir() {
-			return fmt.Errorf("--out %s: the folder %s does not exist", *out, filepath.Dir(*out))
+		if err := outFolder(*out); err != nil {
+			return err
 		}
 	}
-	d, err := db.OpenExisting(*of.path, dbOptions())
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	d, ids, err := of.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	ids, err := of.resolve(ctx, d)
-	if err != nil {
-		return err
-	}
 	docs := documents.New(d, nil, nil)
 	s, err := docs.Settings(ctx, doc)
 	if err != nil {
@@ -160,19 +181,15 @@ func cmdExport(args []string, stdout io.Writer) error {
 	case !strings.EqualFold(filepath.Ext(*out), ".xlsx"):
 		return fmt.Errorf("--out %s: the file must end in .xlsx", *out)
 	}
-	if st, err := os.Stat(filepath.Dir(*out)); err != nil || !st.IsDir() {
-		return fmt.Errorf("--out %s: the folder %s does not exist", *out, filepath.Dir(*out))
+	if err := outFolder(*out); err != nil {
+		return err
 	}
-	d, err := db.OpenExisting(*of.path, dbOptions())
+	ctx := context.Background()
+	d, ids, err := of.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	ctx := context.Background()
-	ids, err := of.resolve(ctx, d)
-	if err != nil {
-		return err
-	}
 	docs := documents.New(d, nil, nil)
 	if err := docs.Export(ctx, ids, *out); err != nil {
 		return err

@@ -202,3 +202,40 @@ func Values(t testing.TB, path string, dpi int) []string {
 	sort.Strings(out)
 	return out
 }
+
+// File writes a document's bytes to a file in the test's temporary directory.
+func File(t testing.TB, data []byte, name string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// CheckLabel reads a one-package shipping label back: one page of wantW x wantH mm (rounded)
+// whose text shows the order number and the tracking number, and whose only barcode is exactly
+// the tracking number.
+func CheckLabel(t testing.TB, pdf []byte, what, orderNo, tracking string, wantW, wantH int) {
+	t.Helper()
+	if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+		t.Fatalf("%s: not a PDF label (%.20q)", what, pdf)
+	}
+	path := File(t, pdf, "label.pdf")
+	sizes := PageSizes(t, path)
+	if len(sizes) != 1 {
+		t.Fatalf("%s: %d pages, want 1", what, len(sizes))
+	}
+	w, h, _ := strings.Cut(sizes[0], "x")
+	wf, _ := strconv.ParseFloat(w, 64)
+	hf, _ := strconv.ParseFloat(h, 64)
+	if int(wf*25.4/72+0.5) != wantW || int(hf*25.4/72+0.5) != wantH {
+		t.Errorf("%s: page %s pt, want %dx%d mm", what, sizes[0], wantW, wantH)
+	}
+	if text := Text(t, path); !strings.Contains(text, tracking) || !strings.Contains(text, orderNo) {
+		t.Errorf("%s: the text lacks tracking %s or order %s:\n%s", what, tracking, orderNo, text)
+	}
+	if got := Values(t, path, 203); len(got) != 1 || got[0] != tracking {
+		t.Errorf("%s: barcodes %q, want only %q", what, got, tracking)
+	}
+}

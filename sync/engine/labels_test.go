@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -13,25 +12,13 @@ import (
 	"testing"
 
 	"github.com/kedai-app/kedai/domain"
+	"github.com/kedai-app/kedai/reports/pdftest"
 	"github.com/kedai-app/kedai/sync/market"
 )
 
 // Labels end to end: orders packed on all three simulated platforms through the engine, their
 // labels fetched by each store's client over loopback, kept in the data file, read back by
 // poppler and zbar.
-
-func labelTool(t *testing.T, name, pkg string, args ...string) string {
-	t.Helper()
-	path, err := exec.LookPath(name)
-	if err != nil {
-		t.Fatalf("%s is not installed: apt-get install %s", name, pkg)
-	}
-	out, err := exec.Command(path, args...).Output()
-	if err != nil {
-		t.Fatalf("%s %v: %v\n%s", name, args, err, out)
-	}
-	return string(out)
-}
 
 // readLabel is what a one-package PDF label shows: its page count, its text, its barcodes at
 // 203 dpi.
@@ -42,15 +29,15 @@ func readLabel(t *testing.T, pdf []byte) (pages string, text string, codes []str
 	if err := os.WriteFile(path, pdf, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	m := regexp.MustCompile(`(?m)^Pages:\s+(\d+)`).FindStringSubmatch(labelTool(t, "pdfinfo", "poppler-utils", path))
+	m := regexp.MustCompile(`(?m)^Pages:\s+(\d+)`).FindStringSubmatch(pdftest.Run(t, "pdfinfo", path))
 	if m != nil {
 		pages = m[1]
 	}
-	text = labelTool(t, "pdftotext", "poppler-utils", path, "-")
-	labelTool(t, "pdftoppm", "poppler-utils", "-r", "203", "-gray", "-png", path, filepath.Join(dir, "p"))
+	text = pdftest.Run(t, "pdftotext", path, "-")
+	pdftest.Run(t, "pdftoppm", "-r", "203", "-gray", "-png", path, filepath.Join(dir, "p"))
 	pngs, _ := filepath.Glob(filepath.Join(dir, "p*.png"))
 	for _, p := range pngs {
-		codes = append(codes, strings.Fields(labelTool(t, "zbarimg", "zbar-tools", "--raw", "-q", p))...)
+		codes = append(codes, strings.Fields(pdftest.Run(t, "zbarimg", "--raw", "-q", p))...)
 	}
 	return pages, text, codes
 }

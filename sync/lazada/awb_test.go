@@ -4,77 +4,17 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/kedai-app/kedai/domain"
+	"github.com/kedai-app/kedai/reports/pdftest"
 	"github.com/kedai-app/kedai/sync/market"
 	"github.com/kedai-app/kedai/sync/sim"
 )
 
 // AWB labels against the simulator over loopback: the PDFs are read back with poppler and the
 // barcodes with zbar, as a person's tools would.
-
-func labelTool(t *testing.T, name, pkg string, args ...string) string {
-	t.Helper()
-	path, err := exec.LookPath(name)
-	if err != nil {
-		t.Fatalf("%s is not installed: apt-get install %s", name, pkg)
-	}
-	out, err := exec.Command(path, args...).Output()
-	if err != nil {
-		t.Fatalf("%s %v: %v\n%s", name, args, err, out)
-	}
-	return string(out)
-}
-
-func labelFile(t *testing.T, pdf []byte) string {
-	t.Helper()
-	p := filepath.Join(t.TempDir(), "label.pdf")
-	if err := os.WriteFile(p, pdf, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
-var sizeLine = regexp.MustCompile(`(?m)^Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts`)
-
-// checkLabel reads a one-package label back: one page of wantW x wantH mm whose text shows the
-// tracking number and whose only barcode is exactly it.
-func checkLabel(t *testing.T, l market.Label, tracking string, wantW, wantH int) {
-	t.Helper()
-	if l.Format != "pdf" || !strings.HasPrefix(string(l.Data), "%PDF-") {
-		t.Fatalf("%s/%s: not a PDF label (%s, %.20q)", l.OrderNo, l.PackageID, l.Format, l.Data)
-	}
-	path := labelFile(t, l.Data)
-	info := labelTool(t, "pdfinfo", "poppler-utils", "-f", "1", "-l", "9", path)
-	sizes := sizeLine.FindAllStringSubmatch(info, -1)
-	if !strings.Contains(info, "Pages:           1\n") || len(sizes) != 1 {
-		t.Fatalf("%s: want 1 page:\n%s", l.PackageID, info)
-	}
-	w, _ := strconv.ParseFloat(sizes[0][1], 64)
-	h, _ := strconv.ParseFloat(sizes[0][2], 64)
-	if int(w*25.4/72+0.5) != wantW || int(h*25.4/72+0.5) != wantH {
-		t.Errorf("%s: page %.1fx%.1f pt, want %dx%d mm", l.PackageID, w, h, wantW, wantH)
-	}
-	if text := labelTool(t, "pdftotext", "poppler-utils", path, "-"); !strings.Contains(text, tracking) || !strings.Contains(text, l.OrderNo) {
-		t.Errorf("%s: the text lacks tracking %s or order %s:\n%s", l.PackageID, tracking, l.OrderNo, text)
-	}
-	dir := t.TempDir()
-	labelTool(t, "pdftoppm", "poppler-utils", "-r", "203", "-gray", "-png", path, filepath.Join(dir, "p"))
-	png, _ := filepath.Glob(filepath.Join(dir, "p*.png"))
-	if len(png) != 1 {
-		t.Fatalf("pdftoppm made %d images", len(png))
-	}
-	if got := strings.TrimSpace(labelTool(t, "zbarimg", "zbar-tools", "--raw", "-q", png[0])); got != tracking {
-		t.Errorf("%s: barcode %q, want %q", l.PackageID, got, tracking)
-	}
-}
 
 // packedOrders adds n orders a courier delivers (Lazada prints no AWB for the seller's own
 // fleet), packs them at Lazada and syncs them, so each has its package.
@@ -152,7 +92,7 @@ func TestLabelsInBatchesOfTwentySplitPerPackage(t *testing.T) {
 		}
 		// Reading every label back costs about 0.2 s each: the ends of both batches will do.
 		if i <= 1 || i == 18 || i == 19 || i == 20 || i == len(packed)-1 {
-			checkLabel(t, l, o.Packages[0].TrackingNo, 105, 148)
+			pdftest.CheckLabel(t, l.Data, l.OrderNo+"/"+l.PackageID, l.OrderNo, o.Packages[0].TrackingNo, 105, 148)
 		}
 	}
 	calls := r.printCalls()
@@ -186,7 +126,7 @@ func TestLabelsRefusedPackageFailsAlone(t *testing.T) {
 		if l.Err != nil {
 			t.Fatalf("%s: %v", l.OrderNo, l.Err)
 		}
-		checkLabel(t, l, packed[i].Packages[0].TrackingNo, 105, 148)
+		pdftest.CheckLabel(t, l.Data, l.OrderNo+"/"+l.PackageID, l.OrderNo, packed[i].Packages[0].TrackingNo, 105, 148)
 	}
 	if calls := r.printCalls(); len(calls) != 5 || len(calls[0]) != 4 {
 		t.Errorf("PrintAWB calls %v, want the batch then one each", calls)
@@ -208,7 +148,7 @@ func TestLabelsReadsAgainAnOrderPackedSinceTheSync(t *testing.T) {
 		t.Fatalf("labels %+v, %v", labels, err)
 	}
 	truth, _ := r.s.Order(domain.Lazada, r.shop.ID, stale.OrderNo)
-	checkLabel(t, labels[0], truth.Packages[0].TrackingNo, 105, 148)
+	pdftest.CheckLabel(t, labels[0].Data, labels[0].OrderNo+"/"+labels[0].PackageID, labels[0].OrderNo, truth.Packages[0].TrackingNo, 105, 148)
 }
 
 // A download that fails on the way is tried again; ZPL is refused before any call.

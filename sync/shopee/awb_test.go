@@ -4,71 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/kedai-app/kedai/domain"
+	"github.com/kedai-app/kedai/reports/pdftest"
 	"github.com/kedai-app/kedai/sync/market"
 )
 
 // AWB labels against the simulator over loopback, read back with poppler and zbar.
-
-func labelTool(t *testing.T, name, pkg string, args ...string) string {
-	t.Helper()
-	path, err := exec.LookPath(name)
-	if err != nil {
-		t.Fatalf("%s is not installed: apt-get install %s", name, pkg)
-	}
-	out, err := exec.Command(path, args...).Output()
-	if err != nil {
-		t.Fatalf("%s %v: %v\n%s", name, args, err, out)
-	}
-	return string(out)
-}
-
-var sizeLine = regexp.MustCompile(`(?m)^Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts`)
-
-// checkLabel reads a one-package label back: one page of wantW x wantH mm whose text shows the
-// tracking number and whose only barcode is exactly it.
-func checkLabel(t *testing.T, l market.Label, tracking string, wantW, wantH int) {
-	t.Helper()
-	if l.Format != "pdf" || !strings.HasPrefix(string(l.Data), "%PDF-") {
-		t.Fatalf("%s/%s: not a PDF label (%s, %.20q)", l.OrderNo, l.PackageID, l.Format, l.Data)
-	}
-	path := filepath.Join(t.TempDir(), "label.pdf")
-	if err := os.WriteFile(path, l.Data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	info := labelTool(t, "pdfinfo", "poppler-utils", "-f", "1", "-l", "9", path)
-	sizes := sizeLine.FindAllStringSubmatch(info, -1)
-	if !strings.Contains(info, "Pages:           1\n") || len(sizes) != 1 {
-		t.Fatalf("%s: want 1 page:\n%s", l.PackageID, info)
-	}
-	w, _ := strconv.ParseFloat(sizes[0][1], 64)
-	h, _ := strconv.ParseFloat(sizes[0][2], 64)
-	if int(w*25.4/72+0.5) != wantW || int(h*25.4/72+0.5) != wantH {
-		t.Errorf("%s: page %.1fx%.1f pt, want %dx%d mm", l.PackageID, w, h, wantW, wantH)
-	}
-	if text := labelTool(t, "pdftotext", "poppler-utils", path, "-"); !strings.Contains(text, tracking) || !strings.Contains(text, l.OrderNo) {
-		t.Errorf("%s: the text lacks tracking %s or order %s:\n%s", l.PackageID, tracking, l.OrderNo, text)
-	}
-	dir := t.TempDir()
-	labelTool(t, "pdftoppm", "poppler-utils", "-r", "203", "-gray", "-png", path, filepath.Join(dir, "p"))
-	png, _ := filepath.Glob(filepath.Join(dir, "p*.png"))
-	if len(png) != 1 {
-		t.Fatalf("pdftoppm made %d images", len(png))
-	}
-	if got := strings.TrimSpace(labelTool(t, "zbarimg", "zbar-tools", "--raw", "-q", png[0])); got != tracking {
-		t.Errorf("%s: barcode %q, want %q", l.PackageID, got, tracking)
-	}
-}
 
 // readyOrders adds n orders ready to ship with Shopee Xpress (pickup offered), synced.
 func (e *simEnv) readyOrders(n int) []domain.Order {
@@ -194,7 +140,7 @@ func TestLabelsFourStepsInBatchesOfFifty(t *testing.T) {
 		}
 		// Reading every label back costs about 0.2 s each: the ends of both batches will do.
 		if i <= 1 || i == 25 || i == 27 || i >= len(labels)-4 {
-			checkLabel(t, l, o.Packages[0].TrackingNo, 105, 148)
+			pdftest.CheckLabel(t, l.Data, l.OrderNo+"/"+l.PackageID, l.OrderNo, o.Packages[0].TrackingNo, 105, 148)
 		}
 	}
 	want := map[string][]int{
@@ -233,13 +179,13 @@ func TestLabelsNormalRefusedAndArrangedSinceTheSync(t *testing.T) {
 	if !errors.As(labels[1].Err, &me) || me.Code != "logistics.package_can_not_print" || me.Message != "The package can not print now." {
 		t.Errorf("the refused package: %v", labels[1].Err)
 	}
-	checkLabel(t, labels[0], orders[0].Packages[0].TrackingNo, 210, 297)
-	checkLabel(t, labels[2], orders[2].Packages[0].TrackingNo, 210, 297)
+	pdftest.CheckLabel(t, labels[0].Data, labels[0].OrderNo+"/"+labels[0].PackageID, labels[0].OrderNo, orders[0].Packages[0].TrackingNo, 210, 297)
+	pdftest.CheckLabel(t, labels[2].Data, labels[2].OrderNo+"/"+labels[2].PackageID, labels[2].OrderNo, orders[2].Packages[0].TrackingNo, 210, 297)
 	truth, _ := e.s.Order(domain.Shopee, e.shop.ID, fresh.OrderNo)
 	if labels[3].PackageID != truth.Packages[0].ID || labels[3].Err != nil {
 		t.Fatalf("the order arranged since the sync: %s %v, want package %s", labels[3].PackageID, labels[3].Err, truth.Packages[0].ID)
 	}
-	checkLabel(t, labels[3], truth.Packages[0].TrackingNo, 210, 297)
+	pdftest.CheckLabel(t, labels[3].Data, labels[3].OrderNo+"/"+labels[3].PackageID, labels[3].OrderNo, truth.Packages[0].TrackingNo, 210, 297)
 }
 
 // Shopee makes no ZPL: refused before any call. A cancelled context stops the polling.

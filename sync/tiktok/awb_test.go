@@ -2,70 +2,16 @@ package tiktok
 
 import (
 	"errors"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/kedai-app/kedai/domain"
+	"github.com/kedai-app/kedai/reports/pdftest"
 	"github.com/kedai-app/kedai/sync/market"
 )
 
 // AWB labels against the simulator over loopback, read back with poppler and zbar.
-
-func labelTool(t *testing.T, name, pkg string, args ...string) string {
-	t.Helper()
-	path, err := exec.LookPath(name)
-	if err != nil {
-		t.Fatalf("%s is not installed: apt-get install %s", name, pkg)
-	}
-	out, err := exec.Command(path, args...).Output()
-	if err != nil {
-		t.Fatalf("%s %v: %v\n%s", name, args, err, out)
-	}
-	return string(out)
-}
-
-var sizeLine = regexp.MustCompile(`(?m)^Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts`)
-
-// checkLabel reads a one-package label back: one page of wantW x wantH mm whose text shows the
-// tracking number and whose only barcode is exactly it.
-func checkLabel(t *testing.T, l market.Label, tracking string, wantW, wantH int) {
-	t.Helper()
-	if l.Format != "pdf" || !strings.HasPrefix(string(l.Data), "%PDF-") {
-		t.Fatalf("%s/%s: not a PDF label (%s, %.20q)", l.OrderNo, l.PackageID, l.Format, l.Data)
-	}
-	path := filepath.Join(t.TempDir(), "label.pdf")
-	if err := os.WriteFile(path, l.Data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	info := labelTool(t, "pdfinfo", "poppler-utils", "-f", "1", "-l", "9", path)
-	sizes := sizeLine.FindAllStringSubmatch(info, -1)
-	if !strings.Contains(info, "Pages:           1\n") || len(sizes) != 1 {
-		t.Fatalf("%s: want 1 page:\n%s", l.PackageID, info)
-	}
-	w, _ := strconv.ParseFloat(sizes[0][1], 64)
-	h, _ := strconv.ParseFloat(sizes[0][2], 64)
-	if int(w*25.4/72+0.5) != wantW || int(h*25.4/72+0.5) != wantH {
-		t.Errorf("%s: page %.1fx%.1f pt, want %dx%d mm", l.PackageID, w, h, wantW, wantH)
-	}
-	if text := labelTool(t, "pdftotext", "poppler-utils", path, "-"); !strings.Contains(text, tracking) || !strings.Contains(text, l.OrderNo) {
-		t.Errorf("%s: the text lacks tracking %s or order %s:\n%s", l.PackageID, tracking, l.OrderNo, text)
-	}
-	dir := t.TempDir()
-	labelTool(t, "pdftoppm", "poppler-utils", "-r", "203", "-gray", "-png", path, filepath.Join(dir, "p"))
-	png, _ := filepath.Glob(filepath.Join(dir, "p*.png"))
-	if len(png) != 1 {
-		t.Fatalf("pdftoppm made %d images", len(png))
-	}
-	if got := strings.TrimSpace(labelTool(t, "zbarimg", "zbar-tools", "--raw", "-q", png[0])); got != tracking {
-		t.Errorf("%s: barcode %q, want %q", l.PackageID, got, tracking)
-	}
-}
 
 // shippedOrders ships n orders awaiting shipment (drop-off) and syncs them; it returns them as
 // stored, and one order left awaiting shipment.
@@ -127,7 +73,7 @@ func TestLabelsPerPackageA6A5AndZPL(t *testing.T) {
 			if l.Err != nil || l.OrderNo != o.OrderNo || l.PackageID != p.ID {
 				t.Fatalf("label %d: %s/%s %v, want %s/%s", k, l.OrderNo, l.PackageID, l.Err, o.OrderNo, p.ID)
 			}
-			checkLabel(t, l, p.TrackingNo, 105, 148)
+			pdftest.CheckLabel(t, l.Data, l.OrderNo+"/"+l.PackageID, l.OrderNo, p.TrackingNo, 105, 148)
 		}
 	}
 	// Not shipped: TikTok's own refusal, not a guess.
@@ -149,7 +95,7 @@ func TestLabelsPerPackageA6A5AndZPL(t *testing.T) {
 	if err != nil || len(a5) == 0 || a5[0].Err != nil {
 		t.Fatalf("A5: %+v %v", a5, err)
 	}
-	checkLabel(t, a5[0], shipped[0].Packages[0].TrackingNo, 148, 210)
+	pdftest.CheckLabel(t, a5[0].Data, a5[0].OrderNo+"/"+a5[0].PackageID, a5[0].OrderNo, shipped[0].Packages[0].TrackingNo, 148, 210)
 
 	zpl, err := e.c.Labels(e.ctx, shipped[:1], market.LabelOptions{Format: "zpl"})
 	if err != nil || len(zpl) == 0 || zpl[0].Err != nil || zpl[0].Format != "zpl" {
@@ -173,7 +119,7 @@ func TestLabelsAskAgainWhileGenerating(t *testing.T) {
 	if err != nil || len(labels) != 3 {
 		t.Fatalf("%d labels, %v", len(labels), err)
 	}
-	checkLabel(t, labels[0], shipped[0].Packages[0].TrackingNo, 105, 148)
+	pdftest.CheckLabel(t, labels[0].Data, labels[0].OrderNo+"/"+labels[0].PackageID, labels[0].OrderNo, shipped[0].Packages[0].TrackingNo, 105, 148)
 	var me *market.Error
 	if !errors.As(labels[1].Err, &me) || me.Code != "21042102" || me.Retryable {
 		t.Errorf("the refused package: %v", labels[1].Err)
