@@ -129,17 +129,22 @@ func TestPrintRefusesBadInput(t *testing.T) {
 // readable; ZPL only where the platform makes it.
 func TestPrintAWBOfADemoWorkspace(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "demo.db")
-	if code, _, stderr := kedai("demo", "--db", path, "--orders", "600", "--seed", "3"); code != 0 {
+	if code, _, stderr := kedai("demo", "--db", path, "--orders", "1500", "--seed", "3"); code != 0 {
 		t.Fatal(stderr)
 	}
-	code, out, stderr := kedai("orders", "--json", "--db", path, "--tab", "to-ship")
-	var rows []struct {
+	type row struct {
 		OrderNo    string `json:"order_no"`
 		Platform   string `json:"platform"`
 		TrackingNo string `json:"tracking_no"`
 	}
-	if err := json.Unmarshal([]byte(out), &rows); code != 0 || err != nil {
-		t.Fatalf("kedai orders: %d %v %s", code, err, stderr)
+	var rows []row
+	for _, tab := range []string{"to-ship", "to-process"} { // packed, not yet with the courier
+		code, out, stderr := kedai("orders", "--json", "--db", path, "--tab", tab)
+		var some []row
+		if err := json.Unmarshal([]byte(out), &some); code != 0 || err != nil {
+			t.Fatalf("kedai orders: %d %v %s", code, err, stderr)
+		}
+		rows = append(rows, some...)
 	}
 	var nos, tracking []string
 	var tiktok, other string
@@ -157,10 +162,10 @@ func TestPrintAWBOfADemoWorkspace(t *testing.T) {
 		}
 	}
 	if len(per) != 3 || tiktok == "" || other == "" {
-		t.Fatalf("the demo's To Ship tab lacks packed orders of every platform: %v", per)
+		t.Fatalf("the demo's To Process and To Ship tabs lack packed orders of every platform: %v", per)
 	}
 	pdf := filepath.Join(t.TempDir(), "awb.pdf")
-	code, out, stderr = kedai("print", "awb", "--db", path, "--orders", strings.Join(nos, ","), "--order", "store", "--out", pdf)
+	code, out, stderr := kedai("print", "awb", "--db", path, "--orders", strings.Join(nos, ","), "--order", "store", "--out", pdf)
 	if code != 0 || strings.Contains(out, "left out") {
 		t.Fatalf("print awb: exit %d\n%s%s", code, out, stderr)
 	}
