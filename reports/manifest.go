@@ -209,30 +209,9 @@ func (s *sheet) parcelRow(n int, p *parcel, cols []span, narrow bool) block {
 		}
 		tick = cols[4]
 	}
-	textH := max(cellsHeight(cells), lineH(m.body))
-	sym := s.code128(p.tracking)
-	var noteRun textRun
-	bandH := m.barH
 	barX := cols[1].x
-	if sym == nil {
-		noteRun = s.run("", m.small, "No barcode: this tracking number has characters a Code128 barcode cannot carry.", s.right-barX, 2)
-		bandH = noteRun.height()
-	}
-	h := m.pad + textH + 0.8 + bandH + m.pad
-	box := min(lineH(m.body)*1.1, 5)
-	return block{h: h, draw: func(top float64) {
-		y := top + m.pad
-		s.drawCells(cols, cells, y)
-		s.tickBox(tick.x+(tick.inner()-box)/2, y, box)
-		y += textH + 0.8
-		if sym != nil {
-			x, w := s.fitBars(sym, barX, s.right, 3)
-			s.drawSymbol(sym, x, y, w, m.barH)
-		} else {
-			s.drawRuns(span{barX, s.right - barX + colGap}, y, "L", noteRun)
-		}
-		s.rule(top+h, 0.1, 160)
-	}}
+	return s.barcodeRow(cols, cells, tick, s.code128(p.tracking), barX,
+		"No barcode: this tracking number has characters a Code128 barcode cannot carry.", min(lineH(m.body)*1.1, 5))
 }
 
 // untrackedRow is a parcel without a tracking number: nothing to scan yet.

@@ -326,7 +326,6 @@ func (s *sheet) summaryRow(n int, l *pickLine, cols []span, narrow bool) block {
 		}
 		barX, tick = cols[2].x, cols[5]
 	}
-	textH := max(cellsHeight(cells), lineH(m.body))
 	var sym *symbol
 	note := ""
 	switch {
@@ -337,6 +336,14 @@ func (s *sheet) summaryRow(n int, l *pickLine, cols []span, narrow bool) block {
 			note = "No barcode: this SKU has characters a Code128 barcode cannot carry."
 		}
 	}
+	return s.barcodeRow(cols, cells, tick, sym, barX, note, min(lineH(m.body)*0.9, 4))
+}
+
+// barcodeRow is a table row with its text on one band and a barcode on a band below, starting
+// at barX (or, without one, the note saying why), and a tick box in the tick column.
+func (s *sheet) barcodeRow(cols []span, cells []cell, tick span, sym *symbol, barX float64, note string, box float64) block {
+	m := s.m
+	textH := max(cellsHeight(cells), lineH(m.body))
 	bandH := m.barH
 	var noteRun textRun
 	if sym == nil {
@@ -344,7 +351,6 @@ func (s *sheet) summaryRow(n int, l *pickLine, cols []span, narrow bool) block {
 		bandH = noteRun.height()
 	}
 	h := m.pad + textH + 0.8 + bandH + m.pad
-	box := min(lineH(m.body)*0.9, 4)
 	return block{h: h, draw: func(top float64) {
 		y := top + m.pad
 		s.drawCells(cols, cells, y)

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -398,20 +397,9 @@ func (c *Client) downloadOnce(ctx context.Context, req request, access, shopID s
 		return nil, 0, c.fail(req, 0, "", err.Error(), false)
 	}
 	hr.Header.Set("Accept", "application/pdf, application/json")
-	resp, err := c.http.Do(hr)
+	resp, raw, err := c.roundTrip(ctx, req, hr)
 	if err != nil {
-		if ctx.Err() != nil {
-			return nil, 0, ctxErr(ctx, ctx.Err())
-		}
-		return nil, 0, c.fail(req, 0, "", "network: "+redactErr(err).Error(), true)
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, 0, ctxErr(ctx, ctx.Err())
-		}
-		return nil, 0, c.fail(req, resp.StatusCode, "", "reading the answer: "+redactErr(err).Error(), true)
+		return nil, 0, err
 	}
 	if resp.StatusCode == http.StatusOK && market.IsPDF(raw) {
 		return raw, 0, nil

@@ -171,6 +171,27 @@ func accessRefused(e *market.Error) bool {
 	return false
 }
 
+// roundTrip sends a request and reads its answer (at most maxBody). A failure is a
+// *market.Error (a retryable network one) unless ctx ended.
+func (c *Client) roundTrip(ctx context.Context, req request, hr *http.Request) (*http.Response, []byte, error) {
+	resp, err := c.http.Do(hr)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, nil, ctxErr(ctx, ctx.Err())
+		}
+		return nil, nil, c.fail(req, 0, "", "network: "+redactErr(err).Error(), true)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, nil, ctxErr(ctx, ctx.Err())
+		}
+		return nil, nil, c.fail(req, resp.StatusCode, "", "reading the answer: "+redactErr(err).Error(), true)
+	}
+	return resp, raw, nil
+}
+
 // once makes one attempt. A failure is a *market.Error unless ctx ended; retryAfter is the
 // server's Retry-After on a 429 (or 503), else 0.
 func (c *Client) once(ctx context.Context, req request, access, shopID string) (*envelope, time.Duration, error) {
@@ -184,20 +205,9 @@ func (c *Client) once(ctx context.Context, req request, access, shopID string) (
 	if err != nil {
 		return nil, 0, c.fail(req, 0, "", err.Error(), false)
 	}
-	resp, err := c.http.Do(hr)
+	resp, raw, err := c.roundTrip(ctx, req, hr)
 	if err != nil {
-		if ctx.Err() != nil {
-			return nil, 0, ctxErr(ctx, ctx.Err())
-		}
-		return nil, 0, c.fail(req, 0, "", "network: "+redactErr(err).Error(), true)
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, 0, ctxErr(ctx, ctx.Err())
-		}
-		return nil, 0, c.fail(req, resp.StatusCode, "", "reading the answer: "+redactErr(err).Error(), true)
+		return nil, 0, err
 	}
 	return c.interpret(req, resp.StatusCode, resp.Header, raw)
 }
