@@ -540,3 +540,21 @@ func loadOrder(ctx context.Context, db querier, id int64) (domain.Order, error) 
 	}
 	return o, rows.Err()
 }
+
+// FindByCode returns the orders a scanned code names exactly: an order number, a platform order
+// id, a tracking number or a package id (never by last digits: a scan is the whole code), newest
+// first, at most limit.
+func (d *DB) FindByCode(ctx context.Context, code string, limit int) ([]domain.OrderRow, error) {
+	k := normKey(code)
+	if k == "" {
+		return nil, nil
+	}
+	query := `SELECT ` + rowColumns + ` FROM (SELECT DISTINCT order_id FROM search_keys WHERE key = ?) c
+		CROSS JOIN orders o ON o.id = c.order_id ORDER BY o.created_at DESC, o.id DESC LIMIT ?`
+	rows, err := d.r.QueryContext(ctx, query, k, limit)
+	if err != nil {
+		return nil, explain(d.path, err)
+	}
+	out, err := d.scanRows(rows)
+	return out, explain(d.path, err)
+}
