@@ -6,10 +6,10 @@ import "fmt"
 type ScanVerdict int
 
 const (
-	ScanShip         ScanVerdict = iota // on To Process: move it To Ship
-	ScanAlready                         // already on To Ship: scanned before
-	ScanWrongStage                      // not at the packing stage (New Order, Shipped...)
-	ScanMustNotShip                     // cancelled, or the buyer asked to cancel: stop the parcel
+	ScanShip        ScanVerdict = iota // on To Process: move it To Ship
+	ScanAlready                        // already on To Ship: scanned before
+	ScanWrongStage                     // not at the packing stage (New Order, Shipped...)
+	ScanMustNotShip                    // cancelled, or the buyer asked to cancel: stop the parcel
 )
 
 // JudgeScan decides what a scan of the order means at the To Ship station, with the words the
