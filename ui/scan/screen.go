@@ -1,0 +1,607 @@
+package scan
+
+import (
+	"context"
+	"fmt"
+	"image/color"
+	"slices"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/kedai-app/kedai/domain"
+	"github.com/kedai-app/kedai/ui/widgets"
+)
+
+// Source finds orders by what is printed on a parcel (the data file).
+type Source interface {
+	// FindByCode returns the orders a whole code names: an order number, a tracking number or a
+	// package id, exactly.
+	FindByCode(ctx context.Context, code string, limit int) ([]domain.OrderRow, error)
+	Order(ctx context.Context, id int64) (domain.Order, error)
+}
+
+// Actions moves orders on (the engine: it checks the rules, queues the action and sends it).
+type Actions interface {
+	Submit(ctx context.Context, a domain.Action, ids []int64, ship domain.Shipping) (int64, []domain.Refusal, error)
+}
+
+// Verdicts the station shows beside domain.JudgeScan's, for scans that found no single order.
+const (
+	Waiting   domain.ScanVerdict = -1 // nothing to show: before the first scan, or after Esc
+	Unknown   domain.ScanVerdict = -2 // the code names no order
+	Ambiguous domain.ScanVerdict = -3 // the code names orders in more than one store
+	Failed    domain.ScanVerdict = -4 // the lookup or the To Ship failed or was refused
+)
+
+// Sounds the station asks OnSound for, one per kind of outcome.
+const (
+	SoundDone        = "done"          // moved To Ship
+	SoundAlready     = "already"       // scanned before
+	SoundWrongStage  = "wrong-stage"   // not at the packing stage, or the To Ship failed
+	SoundMustNotShip = "must-not-ship" // cancelled, or a cancellation is pending
+	SoundUnknown     = "unknown"       // no order, or orders in two stores
+)
+
+// Panel colours, strong enough to be told apart from across a desk.
+var (
+	Green   color.Color = color.NRGBA{R: 0x1b, G: 0x7f, B: 0x3b, A: 0xff}
+	Amber   color.Color = color.NRGBA{R: 0xff, G: 0xb3, B: 0x00, A: 0xff}
+	Red     color.Color = color.NRGBA{R: 0xc6, G: 0x28, B: 0x28, A: 0xff}
+	Neutral color.Color = color.NRGBA{R: 0x54, G: 0x6e, B: 0x7a, A: 0xff}
+)
+
+// lookupLimit is more orders than one code can sensibly name: enough to tell one from several.
+const lookupLimit = 10
+
+// scanTimeout bounds one scan's lookup and To Ship, so a locked data file cannot stall the
+// station's queue for ever.
+const scanTimeout = 30 * time.Second
+
+// guardEvery is how often the station checks that its field still has the keyboard.
+const guardEvery = 300 * time.Millisecond
+
+// Entry is an order on the station's list.
+type Entry struct {
+	OrderID  int64
+	OrderNo  string
+	Store    string
+	Platform domain.Platform
+	Tracking []string           // the tracking numbers of its packages
+	Verdict  domain.ScanVerdict // ScanShip (moved by this scan) or ScanAlready
+	Words    string             // "To Ship" or "Already scanned"
+	At       time.Time          // when it was scanned
+}
+
+// Feedback is what the panel shows for the last scan.
+type Feedback struct {
+	Verdict  domain.ScanVerdict // a domain.ScanVerdict, or Waiting, Unknown, Ambiguous, Failed
+	Code     string             // what was scanned
+	OrderID  int64              // 0 when no single order was found
+	Title    string             // the order number; the code when no order was found
+	Store    string
+	Platform domain.Platform
+	Words    string
+	Colour   color.Color
+}
+
+var waiting = Feedback{Verdict: Waiting, Title: "Ready", Colour: Neutral,
+	Words: "Scan a parcel: its order number, tracking number, package id or picking list QR code."}
+
+// outcome is one scan's result, made off the UI goroutine and shown on it.
+type outcome struct {
+	fb    Feedback
+	sound string
+	entry *Entry // the order joins the list
+}
+
+// read is a code waiting its turn, read at a time; repeat marks a double read the field ignored.
+type read struct {
+	code   string
+	at     time.Time
+	repeat bool
+}
+
+// Screen is the Scan To Ship station. It is used on the UI goroutine only; lookups and the To
+// Ship run off it, one scan at a time in the order read.
+type Screen struct {
+	// Field is the scan field; the shell applies the station's scanner settings to it.
+	Field *widgets.ScanField
+	// Printing prints AWB labels and manifests for the list (set by the shell; nil: printing
+	// says it is not set up).
+	Printing widgets.Printing
+	// OnSound, when set, is called on the UI goroutine for each outcome with one of the Sound
+	// kinds; it must not block.
+	OnSound func(kind string)
+	// Now is the clock of the list's times.
+	Now func() time.Time
+
+	src     Source
+	actions Actions
+	win     fyne.Window
+	run     *widgets.Runner
+	ctx     context.Context
+	stop    context.CancelFunc
+	root    fyne.CanvasObject
+	panel   *flash
+	table   *widget.Table
+	status  *widget.Label
+	count   *widget.Label
+	buttons []*widgets.Button
+
+	entries  []Entry // newest first
+	listed   map[int64]bool
+	last     Feedback
+	prevCode string   // the last code looked up,
+	prev     Feedback // and what it showed: a double read shows it again
+	queue    []read
+	busy     bool
+
+	guard     *fyne.Animation
+	guardTick float32
+
+	printDialog *widgets.PrintDialog
+}
+
+// New builds the station; its field takes the keyboard once the content is in the window.
+func New(src Source, actions Actions, win fyne.Window, run *widgets.Runner) *Screen {
+	ctx, stop := context.WithCancel(context.Background())
+	s := &Screen{src: src, actions: actions, win: win, run: run, ctx: ctx, stop: stop, Now: time.Now,
+		listed: map[int64]bool{}, last: waiting}
+	s.Field = widgets.NewScanField(s.Scan)
+	s.Field.PlaceHolder = "Scan a parcel, or type a code and Enter"
+	s.Field.OnRepeat = func(code string) { s.enqueue(read{code: code, at: s.now(), repeat: true}) }
+	s.Field.OnKey = s.key
+	s.build()
+	s.guard = fyne.NewAnimation(guardEvery, s.guardStep)
+	s.guard.RepeatCount = fyne.AnimationRepeatForever
+	s.guard.Curve = fyne.AnimationLinear
+	s.guard.Start()
+	s.Focus()
+	return s
+}
+
+// Stop ends the focus guard; scans still waiting fail. The screen is not used after.
+func (s *Screen) Stop() {
+	s.guard.Stop()
+	s.stop()
+}
+
+func (s *Screen) build() {
+	s.panel = newFlash(s.last, s.Focus)
+	s.status = widget.NewLabel("")
+	s.count = widget.NewLabel("")
+	help := widget.NewLabel("Scan, or type a code and press Enter  ·  F2 Print AWB  ·  F3 Print Courier Manifest  ·  F4 Clear list  ·  Esc clear the message")
+	help.Importance = widget.LowImportance
+	help.Truncation = fyne.TextTruncateEllipsis
+
+	s.table = widget.NewTableWithHeaders(
+		func() (int, int) { return len(s.entries), len(columns) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			if id.Row < 0 || id.Row >= len(s.entries) || id.Col < 0 || id.Col >= len(columns) {
+				return
+			}
+			o.(*widget.Label).SetText(columns[id.Col].value(s.entries[id.Row]))
+		})
+	s.table.ShowHeaderColumn = false
+	s.table.CreateHeader = func() fyne.CanvasObject {
+		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	s.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Row < 0 && id.Col >= 0 && id.Col < len(columns) {
+			o.(*widget.Label).SetText(columns[id.Col].title)
+		}
+	}
+	for i, c := range columns {
+		s.table.SetColumnWidth(i, c.width)
+	}
+	// The list is for reading: a tap on it gives the keyboard back to the field.
+	s.table.OnSelected = func(widget.TableCellID) {
+		s.table.UnselectAll()
+		s.Focus()
+	}
+
+	awb := widgets.NewButton("Print AWB (F2)", func() { s.Print(domain.DocAWB) })
+	manifest := widgets.NewButton("Print Courier Manifest (F3)", func() { s.Print(domain.DocManifest) })
+	clear := widgets.NewButton("Clear list (F4)", s.ClearList)
+	awb.Icon, manifest.Icon, clear.Icon = theme.DocumentPrintIcon(), theme.DocumentPrintIcon(), theme.DeleteIcon()
+	awb.Importance = widget.HighImportance
+	s.buttons = []*widgets.Button{awb, manifest, clear}
+
+	title := widget.NewLabelWithStyle("Scan To Ship", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	top := container.NewVBox(
+		container.NewBorder(nil, nil, title, s.status),
+		s.Field,
+		help,
+		s.panel,
+	)
+	bottom := container.NewBorder(nil, nil, nil, container.NewHBox(awb, manifest, clear), s.count)
+	content := container.NewBorder(top, bottom, nil, nil, s.table)
+	s.root = container.NewStack(newBackdrop(s.Focus), container.NewPadded(content))
+	s.showList()
+}
+
+// column is a column of the list.
+type column struct {
+	title string
+	width float32
+	value func(Entry) string
+}
+
+var columns = []column{
+	{"Time", 90, func(e Entry) string { return e.At.Local().Format("15:04:05") }},
+	{"Order no", 210, func(e Entry) string { return e.OrderNo }},
+	{"Store", 220, func(e Entry) string { return e.Store }},
+	{"Platform", 100, func(e Entry) string { return e.Platform.Title() }},
+	{"Tracking no", 230, func(e Entry) string { return strings.Join(e.Tracking, ", ") }},
+	{"Result", 170, func(e Entry) string { return e.Words }},
+}
+
+// Content is the station, to put in the window.
+func (s *Screen) Content() fyne.CanvasObject { return s.root }
+
+// Focus gives the keyboard to the scan field, unless a dialog is open: the dialog keeps it.
+func (s *Screen) Focus() {
+	c := s.win.Canvas()
+	if c == nil || c.Overlays().Top() != nil || c.Focused() == s.Field {
+		return
+	}
+	c.Focus(s.Field)
+}
+
+// guardStep runs on every frame of the guard's animation; once per round it takes the keyboard
+// back if something else has it while no dialog is open (a tap on a button, a Tab).
+func (s *Screen) guardStep(p float32) {
+	wrapped := p < s.guardTick
+	s.guardTick = p
+	if wrapped {
+		s.keepFocus()
+	}
+}
+
+// keepFocus is one check of the guard. A station that is not showing (another tab of the
+// window) leaves the keyboard alone; Fyne also never focuses a hidden field.
+func (s *Screen) keepFocus() {
+	if !s.root.Visible() {
+		return
+	}
+	s.Focus()
+}
+
+// Scan handles a code as a scanner read: it waits for the scans before it, then is looked up,
+// judged and, when it may, moved To Ship.
+func (s *Screen) Scan(code string) {
+	code = strings.TrimSpace(code)
+	if code == "" {
+		return
+	}
+	s.enqueue(read{code: code, at: s.now()})
+}
+
+func (s *Screen) enqueue(r read) {
+	s.queue = append(s.queue, r)
+	if !s.busy {
+		s.next()
+	}
+	s.showStatus()
+	s.Focus()
+}
+
+// next takes the oldest waiting read; a scan is looked up off the UI goroutine and the one after
+// it starts only once its outcome is shown, so a fast second scan never overtakes the first.
+func (s *Screen) next() {
+	if len(s.queue) == 0 {
+		s.busy = false
+		s.showStatus()
+		return
+	}
+	r := s.queue[0]
+	s.queue = s.queue[1:]
+	s.busy = true
+	if r.repeat {
+		s.show(s.repeated(r.code))
+		s.next()
+		return
+	}
+	ctx := s.ctx
+	s.run.Go(func() func() {
+		out := s.resolve(ctx, r.code)
+		if out.entry != nil {
+			out.entry.At = r.at
+		}
+		return func() {
+			s.prevCode, s.prev = r.code, out.fb
+			s.show(out)
+			s.next()
+		}
+	})
+}
+
+// repeated is what a double read shows, without a lookup: "Already scanned" for a parcel that
+// went through; a parcel that was refused stays refused (a double read must never turn a
+// DO NOT SHIP amber).
+func (s *Screen) repeated(code string) outcome {
+	if s.prevCode != code {
+		return outcome{fb: Feedback{Verdict: domain.ScanAlready, Code: code, Title: code, Words: "Already scanned", Colour: Amber}, sound: SoundAlready}
+	}
+	fb := s.prev
+	switch fb.Verdict {
+	case domain.ScanShip, domain.ScanAlready:
+		fb.Verdict, fb.Words, fb.Colour = domain.ScanAlready, "Already scanned", Amber
+		return outcome{fb: fb, sound: SoundAlready}
+	}
+	return outcome{fb: fb, sound: soundOf(fb.Verdict)}
+}
+
+// resolve finds the order a code names, judges the scan and moves the order To Ship when it may.
+// It runs off the UI goroutine and never panics.
+func (s *Screen) resolve(ctx context.Context, code string) (out outcome) {
+	defer func() {
+		if p := recover(); p != nil {
+			out = failed(code, Feedback{}, fmt.Sprintf("Could not check %s: %v", code, p))
+		}
+	}()
+	ctx, cancel := context.WithTimeout(ctx, scanTimeout)
+	defer cancel()
+
+	row, out, ok := s.lookup(ctx, code)
+	if !ok {
+		return out
+	}
+	o, err := s.src.Order(ctx, row.ID)
+	if err != nil {
+		return failed(code, Feedback{}, fmt.Sprintf("Could not read order %s: %v", row.OrderNo, err))
+	}
+	if o.StoreName == "" {
+		o.StoreName = row.StoreName
+	}
+	fb := Feedback{Code: code, OrderID: o.ID, Title: o.OrderNo, Store: o.StoreName, Platform: o.Platform}
+	verdict, words := domain.JudgeScan(&o)
+	if verdict == domain.ScanWrongStage && o.Tab == domain.TabToProcess && o.PendingAction == domain.ActToShip {
+		verdict = domain.ScanAlready // moved by an earlier scan; the engine has not finished yet
+	}
+	fb.Verdict = verdict
+	switch verdict {
+	case domain.ScanShip:
+		_, refused, err := s.actions.Submit(ctx, domain.ActToShip, []int64{o.ID}, domain.Shipping{})
+		switch {
+		case err != nil:
+			return failed(code, fb, "Not moved To Ship: "+err.Error())
+		case len(refused) > 0:
+			return failed(code, fb, "Not moved To Ship: "+refused[0].Reason)
+		}
+		fb.Words, fb.Colour = "To Ship", Green
+		return outcome{fb: fb, sound: SoundDone, entry: entryOf(o, fb)}
+	case domain.ScanAlready:
+		fb.Words, fb.Colour = "Already scanned", Amber
+		return outcome{fb: fb, sound: SoundAlready, entry: entryOf(o, fb)}
+	case domain.ScanMustNotShip:
+		fb.Words, fb.Colour = "DO NOT SHIP — "+words, Red
+		return outcome{fb: fb, sound: SoundMustNotShip}
+	default:
+		fb.Words, fb.Colour = "Not in this stage: "+words, Red
+		return outcome{fb: fb, sound: SoundWrongStage}
+	}
+}
+
+// lookup finds the one order a code names: the picking list's QR code names its store, anything
+// else must name orders of one store only.
+func (s *Screen) lookup(ctx context.Context, code string) (domain.OrderRow, outcome, bool) {
+	var rows []domain.OrderRow
+	if storeID, no, ok := domain.ParseOrderCode(code); ok {
+		all, err := s.src.FindByCode(ctx, no, lookupLimit)
+		if err != nil {
+			return domain.OrderRow{}, failed(code, Feedback{}, fmt.Sprintf("Could not look up %s: %v", no, err)), false
+		}
+		for _, r := range all {
+			if r.StoreID == storeID {
+				rows = append(rows, r)
+			}
+		}
+	} else {
+		var err error
+		if rows, err = s.src.FindByCode(ctx, code, lookupLimit); err != nil {
+			return domain.OrderRow{}, failed(code, Feedback{}, fmt.Sprintf("Could not look up %s: %v", code, err)), false
+		}
+	}
+	if len(rows) == 1 {
+		return rows[0], outcome{}, true
+	}
+	fb := Feedback{Code: code, Title: code, Colour: Red}
+	if len(rows) == 0 {
+		fb.Verdict = Unknown
+		fb.Words = "Unknown code: no order has this number, tracking number or package id"
+		return domain.OrderRow{}, outcome{fb: fb, sound: SoundUnknown}, false
+	}
+	var stores []string
+	for _, r := range rows {
+		if !slices.Contains(stores, r.StoreName) {
+			stores = append(stores, r.StoreName)
+		}
+	}
+	fb.Verdict, fb.Store = Ambiguous, strings.Join(stores, ", ")
+	switch len(stores) {
+	case 1:
+		fb.Words = fmt.Sprintf("this code names %d orders: scan the picking list's QR code", len(rows))
+	case 2:
+		fb.Words = "this number is in two stores: scan the picking list's QR code"
+	default:
+		fb.Words = fmt.Sprintf("this number is in %d stores: scan the picking list's QR code", len(stores))
+	}
+	return domain.OrderRow{}, outcome{fb: fb, sound: SoundUnknown}, false
+}
+
+func failed(code string, fb Feedback, words string) outcome {
+	fb.Code, fb.Verdict, fb.Words, fb.Colour = code, Failed, words, Red
+	if fb.Title == "" {
+		fb.Title = code
+	}
+	return outcome{fb: fb, sound: SoundWrongStage}
+}
+
+func soundOf(v domain.ScanVerdict) string {
+	switch v {
+	case domain.ScanShip:
+		return SoundDone
+	case domain.ScanAlready:
+		return SoundAlready
+	case domain.ScanMustNotShip:
+		return SoundMustNotShip
+	case Unknown, Ambiguous:
+		return SoundUnknown
+	}
+	return SoundWrongStage
+}
+
+func entryOf(o domain.Order, fb Feedback) *Entry {
+	e := &Entry{OrderID: o.ID, OrderNo: o.OrderNo, Store: o.StoreName, Platform: o.Platform, Verdict: fb.Verdict, Words: fb.Words}
+	for _, p := range o.Packages {
+		if p.TrackingNo != "" && !slices.Contains(e.Tracking, p.TrackingNo) {
+			e.Tracking = append(e.Tracking, p.TrackingNo)
+		}
+	}
+	return e
+}
+
+func (s *Screen) now() time.Time {
+	if s.Now == nil {
+		return time.Now()
+	}
+	return s.Now()
+}
+
+// show puts an outcome on the panel and the list, and sounds it.
+func (s *Screen) show(out outcome) {
+	if e := out.entry; e != nil && !s.listed[e.OrderID] {
+		s.entries = append([]Entry{*e}, s.entries...)
+		s.listed[e.OrderID] = true
+		s.showList()
+	}
+	s.setFeedback(out.fb)
+	if s.OnSound != nil && out.sound != "" {
+		s.OnSound(out.sound)
+	}
+	s.Focus()
+}
+
+func (s *Screen) setFeedback(fb Feedback) {
+	s.last = fb
+	s.panel.set(fb)
+}
+
+func (s *Screen) showList() {
+	n := len(s.entries)
+	switch n {
+	case 0:
+		s.count.SetText("No parcels scanned yet")
+	case 1:
+		s.count.SetText("1 parcel on this list")
+	default:
+		s.count.SetText(widgets.Thousands(n) + " parcels on this list")
+	}
+	s.table.Refresh()
+}
+
+func (s *Screen) showStatus() {
+	n := len(s.queue)
+	if s.busy {
+		n++
+	}
+	switch n {
+	case 0:
+		s.status.SetText("")
+	case 1:
+		s.status.SetText("Checking…")
+	default:
+		s.status.SetText(fmt.Sprintf("Checking %d scans…", n))
+	}
+}
+
+// Scanned is the list of this session, newest first.
+func (s *Screen) Scanned() []Entry { return slices.Clone(s.entries) }
+
+// Last is what the panel shows.
+func (s *Screen) Last() Feedback { return s.last }
+
+// Busy reports whether scans are still being looked up.
+func (s *Screen) Busy() bool { return s.busy }
+
+// key handles the keys the field passes on: the station's shortcuts.
+func (s *Screen) key(ev *fyne.KeyEvent) {
+	switch ev.Name {
+	case fyne.KeyF2:
+		s.Print(domain.DocAWB)
+	case fyne.KeyF3:
+		s.Print(domain.DocManifest)
+	case fyne.KeyF4:
+		s.ClearList()
+	case fyne.KeyEscape:
+		s.ClearFeedback()
+	}
+}
+
+// ClearFeedback empties the panel (Esc).
+func (s *Screen) ClearFeedback() {
+	s.setFeedback(waiting)
+	s.Focus()
+}
+
+// notice shows a problem that is not a scan's in the panel, in red.
+func (s *Screen) notice(title, words string) {
+	s.setFeedback(Feedback{Verdict: Failed, Title: title, Words: words, Colour: Red})
+	s.Focus()
+}
+
+// ids are the orders of the list in the order they were scanned.
+func (s *Screen) ids() []int64 {
+	ids := make([]int64, 0, len(s.entries))
+	for i := len(s.entries) - 1; i >= 0; i-- {
+		ids = append(ids, s.entries[i].OrderID)
+	}
+	return ids
+}
+
+// Print opens the print dialog for a document (AWB labels or the courier manifest) of the list.
+func (s *Screen) Print(doc domain.Document) {
+	switch {
+	case s.Printing == nil:
+		s.notice("Cannot print", "printing is not set up in this window")
+	case len(s.entries) == 0:
+		s.notice("Nothing to print", "scan parcels first: the list is empty")
+	default:
+		s.printDialog = widgets.ShowPrint(s.win, s.run, s.Printing, doc, s.ids())
+	}
+}
+
+// PrintDialog is the print dialog opened last (nil: none).
+func (s *Screen) PrintDialog() *widgets.PrintDialog { return s.printDialog }
+
+// ClearList empties the list after asking (F4); the orders stay on To Ship.
+func (s *Screen) ClearList() {
+	if len(s.entries) == 0 {
+		s.Focus()
+		return
+	}
+	n := "the parcel"
+	if len(s.entries) > 1 {
+		n = "all " + widgets.Thousands(len(s.entries)) + " parcels"
+	}
+	widgets.Ask(s.win, "Clear list",
+		fmt.Sprintf("Take %s off this list? The orders stay on To Ship.", n), "Clear list", "Keep", func(ok bool) {
+			if ok {
+				s.entries = nil
+				s.listed = map[int64]bool{}
+				s.showList()
+			}
+			s.Focus()
+		})
+}
