@@ -318,3 +318,66 @@ func TestWindowPacksByKeyboard(t *testing.T) {
 	}
 	t.Logf("%d of %d orders on New Order packed by keyboard", packed, len(before))
 }
+
+// The scan station on a packing PC: the app opens straight on it, a scanner types a parcel's
+// tracking number at scanner speed and Return, and the order is on To Ship.
+func TestWindowScanStation(t *testing.T) {
+	bin := buildKedai(t)
+	data := filepath.Join(t.TempDir(), "demo.db")
+	env := append(os.Environ(), "KEDAI_KEY_DIR="+keyDir)
+	run := func(args ...string) []byte {
+		t.Helper()
+		c := exec.Command(bin, args...)
+		c.Env = env
+		out, err := c.Output()
+		if err != nil {
+			t.Fatalf("kedai %v: %v", args, err)
+		}
+		return out
+	}
+	run("demo", "--db", data, "--orders", "2000")
+	type row struct {
+		OrderNo  string `json:"order_no"`
+		Platform string `json:"platform"`
+		Tab      string `json:"tab"`
+		Tracking string `json:"tracking_no"`
+	}
+	var waiting []row
+	json.Unmarshal(run("orders", "--db", data, "--tab", "to-process", "--json"), &waiting)
+	var parcel row
+	for _, r := range waiting {
+		if r.Tracking != "" && !strings.Contains(r.Tracking, ",") && (parcel.OrderNo == "" || r.Platform == "shopee") {
+			parcel = r
+		}
+	}
+	if parcel.OrderNo == "" {
+		t.Fatalf("no parcel with a tracking number on To Process among %d orders", len(waiting))
+	}
+	d := startXvfb(t)
+	stderr := d.launch(t, bin, "--db", data, "--screen", "scan")
+	d.waitRendered(t, "scan-before.png", stderr)
+	cmd := exec.Command("xdotool", "type", "--delay", "5", parcel.Tracking)
+	cmd.Env = d.env()
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("xdotool type: %v %s", err, out)
+	}
+	d.key(t, "Return")
+	deadline := time.Now().Add(30 * time.Second)
+	var now []row
+	for time.Now().Before(deadline) {
+		time.Sleep(500 * time.Millisecond)
+		json.Unmarshal(run("orders", "--db", data, "--search", parcel.OrderNo, "--json"), &now)
+		if len(now) == 1 && now[0].Tab == "to-ship" {
+			break
+		}
+	}
+	shot := shotPath(t, "scan-after.png")
+	os.WriteFile(shot, d.screenshot(t), 0o644)
+	fmt.Println("screenshot:", shot)
+	if len(now) != 1 || now[0].Tab != "to-ship" {
+		t.Fatalf("after scanning %s (%s order %s): %+v\n%s", parcel.Tracking, parcel.Platform, parcel.OrderNo, now, stderr.String())
+	}
+	if strings.Contains(stderr.String(), "panic") {
+		t.Fatalf("kedai panicked:\n%s", stderr.String())
+	}
+}

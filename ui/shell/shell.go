@@ -20,6 +20,7 @@ import (
 	"github.com/kedai-app/kedai/domain"
 	"github.com/kedai-app/kedai/ui/detail"
 	"github.com/kedai-app/kedai/ui/orders"
+	"github.com/kedai-app/kedai/ui/scan"
 	"github.com/kedai-app/kedai/ui/settings"
 	"github.com/kedai-app/kedai/ui/stores"
 	"github.com/kedai-app/kedai/ui/widgets"
@@ -28,6 +29,7 @@ import (
 // Data is everything the screens read, satisfied by the database.
 type Data interface {
 	orders.Source
+	scan.Source
 	orders.Prefs
 	detail.Source
 	// DataVersion changes whenever anyone (this process or another) commits to the file.
@@ -43,7 +45,7 @@ type Sync interface {
 }
 
 // Screens the window can open on (`kedai --screen NAME`).
-var Screens = []string{"orders", "stores", "settings"}
+var Screens = []string{"orders", "stores", "settings", "scan"}
 
 // Shell is the main window's content.
 type Shell struct {
@@ -55,6 +57,8 @@ type Shell struct {
 	Stores *stores.Screen
 	// Settings is the printers and the print history.
 	Settings *settings.Screen
+	// Scan is the Scan To Ship station.
+	Scan *scan.Screen
 	tabs     *container.AppTabs
 	status   *widget.Label
 	syncBtn  *widget.Button
@@ -79,6 +83,7 @@ func New(win fyne.Window, data Data, sync Sync, screen string, run *widgets.Runn
 	s.Orders = orders.New(data, data, sync, data, win, s.run)
 	s.Stores = stores.New(storeSource{data, sync}, sync, win, s.run)
 	s.Settings = settings.New(win, s.run)
+	s.Scan = scan.New(data, sync, win, s.run)
 	s.Stores.OpenURL = func(raw string) error {
 		u, err := url.Parse(raw)
 		if err != nil {
@@ -101,6 +106,7 @@ func New(win fyne.Window, data Data, sync Sync, screen string, run *widgets.Runn
 		container.NewTabItemWithIcon("Orders", theme.DocumentIcon(), s.Orders.Content()),
 		container.NewTabItemWithIcon("Stores", theme.StorageIcon(), s.Stores.Content()),
 		container.NewTabItemWithIcon("Settings", theme.SettingsIcon(), s.Settings.Content()),
+		container.NewTabItemWithIcon("Scan", theme.SearchIcon(), s.Scan.Content()),
 	)
 	s.tabs.SetTabLocation(container.TabLocationLeading)
 	s.tabs.OnSelected = func(t *container.TabItem) {
@@ -109,6 +115,8 @@ func New(win fyne.Window, data Data, sync Sync, screen string, run *widgets.Runn
 			s.Stores.Reload()
 		case "Settings":
 			s.Settings.Reload()
+		case "Scan":
+			s.Scan.Focus()
 		}
 	}
 	content := container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), bar), nil, nil, s.tabs)
@@ -139,6 +147,7 @@ type Documents interface {
 // UseDocuments offers printing and export on the screens.
 func (s *Shell) UseDocuments(docs Documents) {
 	s.Orders.Printing, s.Orders.Exporter = docs, docs
+	s.Scan.Printing = docs
 	s.Settings.Use(docs)
 }
 
@@ -243,6 +252,9 @@ func (s *Shell) Start() {
 	ctx, cancel := context.WithCancel(context.Background())
 	s.stop = cancel
 	go s.watch(ctx)
+	if s.Screen() == "scan" {
+		s.Scan.Focus() // a packing PC that starts on the station: the scanner types straight in
+	}
 }
 
 // refreshSync updates the status bar's sync indicator.
@@ -297,6 +309,7 @@ func (s *Shell) Stop() {
 	if s.stop != nil {
 		s.stop()
 	}
+	s.Scan.Stop()
 }
 
 // watch notices commits by the sync engine, another window or the command line, and reloads.
