@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -96,6 +97,9 @@ func runWindow(args []string) error {
 		}
 		if n, _ := strconv.Atoi(os.Getenv("KEDAI_BENCH_BULKPACK")); n > 0 {
 			benchBulkPack(w, sh, d, n)
+		}
+		if n, _ := strconv.Atoi(os.Getenv("KEDAI_BENCH_SCAN")); n > 0 {
+			go benchScan(w, sh, d, n)
 		}
 		sh.Start()
 		go func() {
@@ -318,6 +322,81 @@ func benchBulkPack(w fyne.Window, sh *shell.Shell, d *db.DB, n int) {
 			}
 		}()
 	}
+}
+
+// benchScan scans n To Process parcels by tracking number at the station, one after the other,
+// and reports for `make bench` the time from each scan to the first frame drawn after its
+// feedback (lookup, state change, repaint).
+func benchScan(w fyne.Window, sh *shell.Shell, d *db.DB, n int) {
+	fail := func(err error) {
+		fmt.Printf("scanbench error: %v\n", err)
+		fyne.Do(w.Close)
+	}
+	ctx := context.Background()
+	ids, err := d.OrderIDs(ctx, domain.OrderQuery{Tab: domain.TabToProcess})
+	if err != nil {
+		fail(err)
+		return
+	}
+	var codes []string
+	for _, id := range ids {
+		o, err := d.Order(ctx, id)
+		if err != nil {
+			fail(err)
+			return
+		}
+		if len(o.Packages) == 1 && o.Packages[0].TrackingNo != "" && domain.CanDo(&o, domain.ActToShip) == nil {
+			codes = append(codes, o.Packages[0].TrackingNo)
+		}
+		if len(codes) == n {
+			break
+		}
+	}
+	if len(codes) < n {
+		fail(fmt.Errorf("only %d To Process parcels to scan", len(codes)))
+		return
+	}
+	time.Sleep(2 * time.Second) // the window settled
+	shown := make(chan struct{}, 1)
+	frame := make(chan time.Time, 1)
+	waiting := 0 // ticks to wait: the frame that paints the feedback, then the next one
+	var mu sync.Mutex
+	fyne.DoAndWait(func() {
+		sh.Show("scan")
+		sh.Scan.OnSound = func(string) { shown <- struct{}{} }
+		fyne.NewAnimation(time.Hour, func(float32) {
+			mu.Lock()
+			defer mu.Unlock()
+			if waiting > 0 {
+				if waiting--; waiting == 0 {
+					frame <- time.Now() // the frame with the feedback is drawn
+				}
+			}
+		}).Start()
+	})
+	var took, fed []time.Duration
+	for _, code := range codes {
+		start := time.Now()
+		fyne.Do(func() { sh.Scan.Scan(code) })
+		select {
+		case <-shown:
+		case <-time.After(10 * time.Second):
+			fail(fmt.Errorf("no feedback for %s within 10 s", code))
+			return
+		}
+		fed = append(fed, time.Since(start))
+		mu.Lock()
+		waiting = 2
+		mu.Unlock()
+		at := <-frame
+		took = append(took, at.Sub(start))
+		time.Sleep(50 * time.Millisecond) // a person moves to the next parcel
+	}
+	slices.Sort(took)
+	slices.Sort(fed)
+	fmt.Printf("scanbench n=%d median-us=%d p99-us=%d feedback-median-us=%d feedback-p99-us=%d\n", len(took),
+		took[len(took)/2].Microseconds(), took[len(took)*99/100].Microseconds(), fed[len(fed)/2].Microseconds(), fed[len(fed)*99/100].Microseconds())
+	fyne.Do(w.Close)
 }
 
 // frameClock notes when frames are drawn: a Fyne animation's tick runs once per frame.
