@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -252,11 +253,13 @@ func TestWindowShowsOrders(t *testing.T) {
 // A seller packs everything on New Order from the keyboard alone: the tab, select all, pack,
 // the shipping question for each Shopee and TikTok store, the confirmation, and closing the
 // result. Every order that could be packed is on To Process afterwards.
-func TestWindowPacksByKeyboard(t *testing.T) {
-	bin := buildKedai(t)
-	data := filepath.Join(t.TempDir(), "demo.db")
+// demoWorkspace builds kedai and a demo workspace of n orders; run runs a kedai command on it
+// and returns its output.
+func demoWorkspace(t *testing.T, n int) (bin, data string, run func(args ...string) []byte) {
+	bin = buildKedai(t)
+	data = filepath.Join(t.TempDir(), "demo.db")
 	env := append(os.Environ(), "KEDAI_KEY_DIR="+keyDir)
-	run := func(args ...string) []byte {
+	run = func(args ...string) []byte {
 		t.Helper()
 		c := exec.Command(bin, args...)
 		c.Env = env
@@ -266,7 +269,12 @@ func TestWindowPacksByKeyboard(t *testing.T) {
 		}
 		return out
 	}
-	run("demo", "--db", data, "--orders", "3000")
+	run("demo", "--db", data, "--orders", strconv.Itoa(n))
+	return bin, data, run
+}
+
+func TestWindowPacksByKeyboard(t *testing.T) {
+	bin, data, run := demoWorkspace(t, 3000)
 	type row struct {
 		OrderNo string `json:"order_no"`
 		Status  string `json:"platform_status"`
@@ -322,20 +330,7 @@ func TestWindowPacksByKeyboard(t *testing.T) {
 // The scan station on a packing PC: the app opens straight on it, a scanner types a parcel's
 // tracking number at scanner speed and Return, and the order is on To Ship.
 func TestWindowScanStation(t *testing.T) {
-	bin := buildKedai(t)
-	data := filepath.Join(t.TempDir(), "demo.db")
-	env := append(os.Environ(), "KEDAI_KEY_DIR="+keyDir)
-	run := func(args ...string) []byte {
-		t.Helper()
-		c := exec.Command(bin, args...)
-		c.Env = env
-		out, err := c.Output()
-		if err != nil {
-			t.Fatalf("kedai %v: %v", args, err)
-		}
-		return out
-	}
-	run("demo", "--db", data, "--orders", "2000")
+	bin, data, run := demoWorkspace(t, 2000)
 	type row struct {
 		OrderNo  string `json:"order_no"`
 		Platform string `json:"platform"`
