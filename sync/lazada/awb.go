@@ -73,42 +73,13 @@ func (c *Client) Labels(ctx context.Context, orders []domain.Order, opt market.L
 	if err != nil {
 		return nil, err
 	}
-	var all []string // package ids in the order asked, each once
-	seen := map[string]bool{}
-	for _, o := range orders {
-		for _, p := range market.LabelPackages(o) {
-			if !seen[p.ID] {
-				seen[p.ID] = true
-				all = append(all, p.ID)
-			}
-		}
-	}
+	all := market.LabelPackageIDs(orders)
 	got := map[string]market.Label{}
 	var stopped error
 	for start := 0; start < len(all) && stopped == nil; start += awbBatch {
 		stopped = c.printBatch(ctx, all[start:min(start+awbBatch, len(all))], got)
 	}
-	var out []market.Label
-	failed := 0
-	for _, o := range orders {
-		pkgs := market.LabelPackages(o)
-		if len(pkgs) == 0 {
-			out = append(out, market.NotPacked(o, market.LabelPDF))
-			failed++
-			continue
-		}
-		for _, p := range pkgs {
-			l, ok := got[p.ID]
-			if !ok {
-				continue // not reached: the error that stopped the call is its fate
-			}
-			l.OrderNo = o.OrderNo
-			if l.Err != nil {
-				failed++
-			}
-			out = append(out, l)
-		}
-	}
+	out, failed := market.LabelsInOrder(orders, market.LabelPDF, got)
 	c.log.Info("lazada labels", "orders", len(orders), "labels", len(out), "failed", failed)
 	return out, stopped
 }

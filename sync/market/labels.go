@@ -137,6 +137,47 @@ func LabelPackages(o domain.Order) []domain.Package {
 	return out
 }
 
+// LabelPackageIDs lists the packages whose labels the orders want, in order, each once.
+func LabelPackageIDs(orders []domain.Order) []string {
+	var ids []string
+	seen := map[string]bool{}
+	for _, o := range orders {
+		for _, p := range LabelPackages(o) {
+			if !seen[p.ID] {
+				seen[p.ID] = true
+				ids = append(ids, p.ID)
+			}
+		}
+	}
+	return ids
+}
+
+// LabelsInOrder lays the labels fetched by package id out as Labels reports them: each order's
+// packages in turn, an order without packages as not packed (in format), a package not fetched
+// left out (what stopped the fetch is its fate). failed counts the labels that carry an error.
+func LabelsInOrder(orders []domain.Order, format string, got map[string]Label) (out []Label, failed int) {
+	for _, o := range orders {
+		pkgs := LabelPackages(o)
+		if len(pkgs) == 0 {
+			out = append(out, NotPacked(o, format))
+			failed++
+			continue
+		}
+		for _, p := range pkgs {
+			l, ok := got[p.ID]
+			if !ok {
+				continue
+			}
+			l.OrderNo, l.PackageID = o.OrderNo, p.ID
+			if l.Err != nil {
+				failed++
+			}
+			out = append(out, l)
+		}
+	}
+	return out, failed
+}
+
 // NotPacked is the label of an order none of whose packages is known.
 func NotPacked(o domain.Order, format string) Label {
 	return Label{OrderNo: o.OrderNo, Format: format, Err: fmt.Errorf("order %s: %w", o.OrderNo, ErrNotPacked)}

@@ -62,21 +62,8 @@ func (c *Client) Labels(ctx context.Context, orders []domain.Order, opt market.L
 	if err != nil {
 		return nil, fmt.Errorf("TikTok Shop: reading again orders without their packages: %w", err)
 	}
-	var ids []string
-	seen := map[string]bool{}
-	for _, o := range orders {
-		for _, p := range market.LabelPackages(o) {
-			if !seen[p.ID] {
-				seen[p.ID] = true
-				ids = append(ids, p.ID)
-			}
-		}
-	}
-	type result struct {
-		data []byte
-		err  error
-	}
-	got := make(map[string]result, len(ids))
+	ids := market.LabelPackageIDs(orders)
+	got := make(map[string]market.Label, len(ids))
 	var mu sync.Mutex
 	next := make(chan string)
 	var wg sync.WaitGroup
@@ -90,7 +77,7 @@ func (c *Client) Labels(ctx context.Context, orders []domain.Order, opt market.L
 					continue // stopped: not an answer about this package
 				}
 				mu.Lock()
-				got[id] = result{data, err}
+				got[id] = market.Label{Format: opt.Format, Data: data, Err: err}
 				mu.Unlock()
 			}
 		}()
@@ -106,26 +93,7 @@ feed:
 	close(next)
 	wg.Wait()
 
-	var out []market.Label
-	failed := 0
-	for _, o := range orders {
-		pkgs := market.LabelPackages(o)
-		if len(pkgs) == 0 {
-			out = append(out, market.NotPacked(o, opt.Format))
-			failed++
-			continue
-		}
-		for _, p := range pkgs {
-			r, ok := got[p.ID]
-			if !ok {
-				continue // not reached: the context's error is its fate
-			}
-			if r.err != nil {
-				failed++
-			}
-			out = append(out, market.Label{OrderNo: o.OrderNo, PackageID: p.ID, Format: opt.Format, Data: r.data, Err: r.err})
-		}
-	}
+	out, failed := market.LabelsInOrder(orders, opt.Format, got)
 	c.log.Info("TikTok Shop labels", "orders", len(orders), "labels", len(out), "failed", failed, "size", opt.Size, "format", opt.Format)
 	if err := ctx.Err(); err != nil {
 		return out, fmt.Errorf("TikTok Shop: fetching labels stopped: %w", err)
