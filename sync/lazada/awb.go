@@ -41,20 +41,8 @@ type awbData struct {
 	PDFURL  string `json:"pdf_url"`
 }
 
-// awbAnswer is PrintAWB's answer: under result.data (L4); a data beside result is tolerated.
-type awbAnswer struct {
-	Result struct {
-		Data *awbData `json:"data"`
-	} `json:"result"`
-	Data *awbData `json:"data"`
-}
-
-func (a *awbAnswer) data() *awbData {
-	if a.Result.Data != nil {
-		return a.Result.Data
-	}
-	return a.Data
-}
+// awbAnswer is PrintAWB's answer: under result.data (L4).
+type awbAnswer = resultData[awbData]
 
 type getDocumentReq struct {
 	DocType       string       `json:"doc_type"`

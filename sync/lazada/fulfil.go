@@ -49,40 +49,31 @@ type packData struct {
 	} `json:"pack_order_list"`
 }
 
-// packAnswer is /order/fulfill/pack's answer: under result.data (L4); a data beside result is
+// resultData is a fulfilment answer: its data under result.data (L4); a data beside result is
 // tolerated.
-type packAnswer struct {
+type resultData[T any] struct {
 	Result struct {
-		Data *packData `json:"data"`
+		Data *T `json:"data"`
 	} `json:"result"`
-	Data *packData `json:"data"`
+	Data *T `json:"data"`
 }
+
+func (a *resultData[T]) data() *T {
+	if a.Result.Data != nil {
+		return a.Result.Data
+	}
+	return a.Data
+}
+
+// packAnswer is /order/fulfill/pack's answer.
+type packAnswer = resultData[packData]
 
 type packagesData struct {
 	Packages []itemResult `json:"packages"`
 }
 
 // packagesAnswer is the answer of RTS, repack and delivered: result.data.packages (L4).
-type packagesAnswer struct {
-	Result struct {
-		Data *packagesData `json:"data"`
-	} `json:"result"`
-	Data *packagesData `json:"data"`
-}
-
-func (a *packAnswer) data() *packData {
-	if a.Result.Data != nil {
-		return a.Result.Data
-	}
-	return a.Data
-}
-
-func (a *packagesAnswer) data() *packagesData {
-	if a.Result.Data != nil {
-		return a.Result.Data
-	}
-	return a.Data
-}
+type packagesAnswer = resultData[packagesData]
 
 // packReq is the JSON of the packReq parameter.
 type packReq struct {
