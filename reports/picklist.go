@@ -103,6 +103,18 @@ type pickLine struct {
 	qty                         int
 }
 
+// shown is the line's SKU and stock code as printed, saying so where there is none.
+func (l *pickLine) shown() (sku, stock string) {
+	sku, stock = l.sku, l.stock
+	if sku == "" {
+		sku = "(no SKU)"
+	}
+	if stock == "" {
+		stock = "not mapped"
+	}
+	return sku, stock
+}
+
 // summarise adds the live items of the orders up per SKU, in shelf order. picked is the number
 // of orders with something to pick.
 func summarise(orders []*domain.Order) (lines []*pickLine, picked, units int) {
@@ -298,14 +310,7 @@ func (s *sheet) summarySection(orders []*domain.Order, lines []*pickLine, picked
 // summaryRow is one SKU: its text on one band, its barcode on a band below.
 func (s *sheet) summaryRow(n int, l *pickLine, cols []span, narrow bool) block {
 	m := s.m
-	stock := l.stock
-	if stock == "" {
-		stock = "not mapped"
-	}
-	sku := l.sku
-	if sku == "" {
-		sku = "(no SKU)"
-	}
+	sku, stock := l.shown()
 	var cells []cell
 	var barX float64
 	var tick span
@@ -510,14 +515,7 @@ func orderLines(o *domain.Order) []*pickLine {
 // orderRow is one line of an order's picking list.
 func (s *sheet) orderRow(l *pickLine, cols []span, narrow bool) block {
 	m := s.m
-	stock := l.stock
-	if stock == "" {
-		stock = "not mapped"
-	}
-	sku := l.sku
-	if sku == "" {
-		sku = "(no SKU)"
-	}
+	sku, stock := l.shown()
 	var cells []cell
 	var tick span
 	if narrow {
