@@ -48,19 +48,9 @@ func (c *Client) Labels(ctx context.Context, orders []domain.Order, opt market.L
 	if err != nil {
 		return nil, fmt.Errorf("TikTok Shop: %w", err)
 	}
-	orders, err = market.Reread(ctx, orders, func(o domain.Order) bool {
-		if o.Status == domain.TtUnpaid || o.Status == domain.TtCancelled {
-			return false
-		}
-		for _, it := range o.Items {
-			if strings.TrimSpace(it.PackageID) == "" && !it.Cancelled {
-				return true
-			}
-		}
-		return false
-	}, c.Orders)
+	orders, err = c.withPackages(ctx, orders)
 	if err != nil {
-		return nil, fmt.Errorf("TikTok Shop: reading again orders without their packages: %w", err)
+		return nil, err
 	}
 	ids := market.LabelPackageIDs(orders)
 	got := make(map[string]market.Label, len(ids))

@@ -298,9 +298,13 @@ func packagePath(template, pkgID string) string {
 }
 
 // withPackages reads again from TikTok the orders with a live line but no package id in Kedai's
-// copy (TikTok makes the packages at payment; the copy may predate them), 50 a call.
+// copy (TikTok makes the packages at payment; the copy may predate them), 50 a call. An unpaid
+// or cancelled order has no package to read.
 func (c *Client) withPackages(ctx context.Context, orders []domain.Order) ([]domain.Order, error) {
 	out, err := market.Reread(ctx, orders, func(o domain.Order) bool {
+		if o.Status == domain.TtUnpaid || o.Status == domain.TtCancelled {
+			return false
+		}
 		for _, it := range o.Items {
 			if strings.TrimSpace(it.PackageID) == "" && !it.Cancelled {
 				return true
