@@ -119,11 +119,11 @@ func HistoryLine(j domain.PrintJob) string {
 	at := j.At.In(myt).Format("02 Jan 15:04")
 	switch j.State {
 	case domain.PrintAccepted:
-		return fmt.Sprintf("%s  %s → %s: accepted (job %s)", at, j.Title, j.Printer, j.JobID)
+		return fmt.Sprintf("%s  %s · %s · accepted (job %s)", at, j.Title, j.Printer, j.JobID)
 	case domain.PrintSaved:
 		return fmt.Sprintf("%s  %s saved to %s", at, j.Title, j.Message)
 	}
-	return fmt.Sprintf("%s  %s → %s: NOT PRINTED — %s", at, j.Title, j.Printer, j.Message)
+	return fmt.Sprintf("%s  %s · %s · NOT PRINTED — %s", at, j.Title, j.Printer, j.Message)
 }
 
 var myt = time.FixedZone("MYT", 8*3600)

@@ -252,8 +252,11 @@ func (s *Shell) Start() {
 	ctx, cancel := context.WithCancel(context.Background())
 	s.stop = cancel
 	go s.watch(ctx)
-	if s.Screen() == "scan" {
+	switch s.Screen() { // the screen opened on is loaded like one chosen later
+	case "scan":
 		s.Scan.Focus() // a packing PC that starts on the station: the scanner types straight in
+	case "settings":
+		s.Settings.Reload()
 	}
 }
 

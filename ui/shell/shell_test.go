@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/kedai-app/kedai/domain"
+	"github.com/kedai-app/kedai/reports/documents"
 	"github.com/kedai-app/kedai/sync/db"
 	"github.com/kedai-app/kedai/sync/db/dbtest"
 	"github.com/kedai-app/kedai/sync/engine"
@@ -158,5 +159,25 @@ func TestStatusBarSyncIndicator(t *testing.T) {
 	test.Tap(sh.syncBtn)
 	if sh.Screen() != "stores" {
 		t.Error("tapping the indicator did not open the Stores screen")
+	}
+}
+
+// Opened straight on Settings (`--screen settings`), the screen is loaded as when chosen later.
+func TestOpenedOnSettingsIsLoaded(t *testing.T) {
+	test.NewTempApp(t)
+	f := dbtest.New(t, 0)
+	win := test.NewWindow(nil)
+	defer win.Close()
+	run := &widgets.Runner{Manual: true}
+	sh, err := New(win, f.DB, engine.New(f.DB, engine.Options{}), "settings", run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh.UseDocuments(documents.New(f.DB, nil, nil))
+	sh.Start()
+	defer sh.Stop()
+	run.Wait()
+	if _, page := sh.Settings.Row(domain.DocPickingList); page.Selected != "A4" {
+		t.Errorf("the picking list's paper shows %q, want the setting (A4)", page.Selected)
 	}
 }
