@@ -80,4 +80,3 @@ func TestChoosePrintersAndPrintAgainFromTheHistory(t *testing.T) {
 		t.Errorf("history after printing again = %+v", h)
 	}
 }
-

@@ -58,12 +58,12 @@ type Shell struct {
 	// Settings is the printers and the print history.
 	Settings *settings.Screen
 	// Scan is the Scan To Ship station.
-	Scan *scan.Screen
-	tabs     *container.AppTabs
-	status   *widget.Label
-	syncBtn  *widget.Button
-	syncDot  *canvas.Circle
-	stop     context.CancelFunc
+	Scan    *scan.Screen
+	tabs    *container.AppTabs
+	status  *widget.Label
+	syncBtn *widget.Button
+	syncDot *canvas.Circle
+	stop    context.CancelFunc
 }
 
 // New builds the window's content over the data and the sync; screen is where it opens. run
