@@ -62,6 +62,14 @@ const lookupLimit = 10
 // station's queue for ever.
 const scanTimeout = 30 * time.Second
 
+// quickWait is how long the UI goroutine waits for a scan's answer before drawing the next frame
+// without it: the usual lookup and To Ship take a few milliseconds, and showing them in the frame
+// that follows the Enter saves a whole frame. It is kept under half a frame.
+const quickWait = 8 * time.Millisecond
+
+// slowAfter is how long one scan may take before the status line says it is being checked.
+const slowAfter = 150 * time.Millisecond
+
 // guardEvery is how often the station checks that its field still has the keyboard.
 const guardEvery = 300 * time.Millisecond
 
@@ -75,6 +83,8 @@ type Entry struct {
 	Verdict  domain.ScanVerdict // ScanShip (moved by this scan) or ScanAlready
 	Words    string             // "To Ship" or "Already scanned"
 	At       time.Time          // when it was scanned
+
+	cells []string // what the list shows in each column, fitted to its width once
 }
 
 // Feedback is what the panel shows for the last scan.
@@ -140,6 +150,7 @@ type Screen struct {
 	prev     Feedback // and what it showed: a double read shows it again
 	queue    []read
 	busy     bool
+	slowGen  int // counts showStatus calls: a "Checking…" due later is for the latest only
 
 	guard     *fyne.Animation
 	guardTick float32
@@ -181,16 +192,16 @@ func (s *Screen) build() {
 
 	s.table = widget.NewTableWithHeaders(
 		func() (int, int) { return len(s.entries), len(columns) },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
+		// Plain labels showing text fitted when the entry joined: every scan moves each row down
+		// a line, and measuring every cell again would delay the next scan's feedback.
+		func() fyne.CanvasObject { return widget.NewLabel("") },
 		func(id widget.TableCellID, o fyne.CanvasObject) {
-			if id.Row < 0 || id.Row >= len(s.entries) || id.Col < 0 || id.Col >= len(columns) {
+			if id.Row < 0 || id.Row >= len(s.entries) || id.Col < 0 || id.Col >= len(s.entries[id.Row].cells) {
 				return
 			}
-			o.(*widget.Label).SetText(columns[id.Col].value(s.entries[id.Row]))
+			if l := o.(*widget.Label); l.Text != s.entries[id.Row].cells[id.Col] {
+				l.SetText(s.entries[id.Row].cells[id.Col])
+			}
 		})
 	s.table.ShowHeaderColumn = false
 	s.table.CreateHeader = func() fyne.CanvasObject {
@@ -226,6 +237,7 @@ func (s *Screen) build() {
 	)
 	bottom := container.NewBorder(nil, nil, nil, container.NewHBox(awb, manifest, clear), s.count)
 	content := container.NewBorder(top, bottom, nil, nil, s.table)
+
 	s.root = container.NewStack(newBackdrop(s.Focus), container.NewPadded(content))
 	s.showList()
 }
@@ -246,6 +258,36 @@ var columns = []column{
 	{"Result", 170, func(e Entry) string { return e.Words }},
 }
 
+// fitCells is what the list shows of an entry: each column's text, shortened with "…" to what
+// its cell shows.
+func fitCells(e Entry) []string {
+	size, pad := theme.TextSize(), 2*theme.InnerPadding()
+	cells := make([]string, len(columns))
+	for i, c := range columns {
+		cells[i] = fit(c.value(e), c.width-pad, size)
+	}
+	return cells
+}
+
+// fit shortens text with "…" to width.
+func fit(text string, width, size float32) string {
+	fits := func(s string) bool { return fyne.MeasureText(s, size, fyne.TextStyle{}).Width <= width }
+	if fits(text) {
+		return text
+	}
+	rs := []rune(text)
+	lo, hi := 0, len(rs)-1 // the most runes that fit before the ellipsis
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if fits(string(rs[:mid]) + "…") {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	return strings.TrimRight(string(rs[:lo]), " ") + "…"
+}
+
 // Content is the station, to put in the window.
 func (s *Screen) Content() fyne.CanvasObject { return s.root }
 
@@ -254,6 +296,9 @@ func (s *Screen) Focus() {
 	c := s.win.Canvas()
 	if c == nil || c.Overlays().Top() != nil || c.Focused() == s.Field {
 		return
+	}
+	if d := fyne.CurrentApp().Driver(); d.CanvasForObject(s.Field) != c {
+		return // not in the window yet
 	}
 	c.Focus(s.Field)
 }
@@ -289,10 +334,11 @@ func (s *Screen) Scan(code string) {
 
 func (s *Screen) enqueue(r read) {
 	s.queue = append(s.queue, r)
-	if !s.busy {
+	if s.busy {
+		s.showStatus() // one more waiting
+	} else {
 		s.next()
 	}
-	s.showStatus()
 	s.Focus()
 }
 
@@ -312,8 +358,9 @@ func (s *Screen) next() {
 		s.next()
 		return
 	}
+	s.showStatus()
 	ctx := s.ctx
-	s.run.Go(func() func() {
+	s.run.Soon(quickWait, func() func() {
 		out := s.resolve(ctx, r.code)
 		if out.entry != nil {
 			out.entry.At = r.at
@@ -482,6 +529,7 @@ func (s *Screen) now() time.Time {
 // show puts an outcome on the panel and the list, and sounds it.
 func (s *Screen) show(out outcome) {
 	if e := out.entry; e != nil && !s.listed[e.OrderID] {
+		e.cells = fitCells(*e)
 		s.entries = append([]Entry{*e}, s.entries...)
 		s.listed[e.OrderID] = true
 		s.showList()
@@ -516,13 +564,31 @@ func (s *Screen) showStatus() {
 	if s.busy {
 		n++
 	}
-	switch n {
-	case 0:
-		s.status.SetText("")
-	case 1:
-		s.status.SetText("Checking…")
-	default:
-		s.status.SetText(fmt.Sprintf("Checking %d scans…", n))
+	s.slowGen++
+	text := ""
+	switch {
+	case n > 1:
+		text = fmt.Sprintf("Checking %d scans…", n)
+	case n == 1:
+		// One scan is usually answered within a frame: saying "Checking…" would only cost a
+		// repaint before its answer. A slow one says it after a moment.
+		gen := s.slowGen
+		time.AfterFunc(slowAfter, func() {
+			fyne.Do(func() {
+				if gen == s.slowGen && s.busy {
+					s.setStatus("Checking…")
+				}
+			})
+		})
+		return
+	}
+	s.setStatus(text)
+}
+
+// setStatus changes the status line; the same text again repaints nothing.
+func (s *Screen) setStatus(text string) {
+	if s.status.Text != text {
+		s.status.SetText(text)
 	}
 }
 

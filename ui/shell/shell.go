@@ -3,6 +3,7 @@ package shell
 import (
 	"context"
 	"fmt"
+	"image/color"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -64,6 +65,8 @@ type Shell struct {
 	syncBtn *widget.Button
 	syncDot *canvas.Circle
 	stop    context.CancelFunc
+
+	ordersStale bool // the data changed while the order list was not on show
 }
 
 // New builds the window's content over the data and the sync; screen is where it opens. run
@@ -111,6 +114,10 @@ func New(win fyne.Window, data Data, sync Sync, screen string, run *widgets.Runn
 	s.tabs.SetTabLocation(container.TabLocationLeading)
 	s.tabs.OnSelected = func(t *container.TabItem) {
 		switch t.Text {
+		case "Orders":
+			if s.ordersStale {
+				s.ordersChanged()
+			}
 		case "Stores":
 			s.Stores.Reload()
 		case "Settings":
@@ -260,6 +267,17 @@ func (s *Shell) Start() {
 	}
 }
 
+// ordersChanged reloads the order list, or, while another screen is on show, reloads it when it
+// comes back: a scan station busy with To Ship should not count 200,000 orders after each scan.
+func (s *Shell) ordersChanged() {
+	if s.Screen() != "orders" {
+		s.ordersStale = true
+		return
+	}
+	s.ordersStale = false
+	s.Orders.DataChanged()
+}
+
 // refreshSync updates the status bar's sync indicator.
 func (s *Shell) refreshSync() {
 	s.run.Go(func() func() {
@@ -271,9 +289,7 @@ func (s *Shell) refreshSync() {
 		}
 		return func() {
 			if err != nil {
-				s.syncBtn.SetText("Sync: " + err.Error())
-				s.syncDot.FillColor = widgets.BadgeRed
-				s.syncDot.Refresh()
+				s.showSync("Sync: "+err.Error(), widgets.BadgeRed)
 				return
 			}
 			byID := map[int64]domain.Store{}
@@ -294,14 +310,25 @@ func (s *Shell) refreshSync() {
 			if running {
 				text += " · syncing…"
 			}
-			s.syncBtn.SetText(text)
-			s.syncDot.FillColor = stores.HealthColour(worst)
+			dot := stores.HealthColour(worst)
 			if len(rows) == 0 {
-				s.syncDot.FillColor = widgets.BadgeGrey
+				dot = widgets.BadgeGrey
 			}
-			s.syncDot.Refresh()
+			s.showSync(text, dot)
 		}
 	})
+}
+
+// showSync sets the status bar's sync indicator, repainting only what changed: it is refreshed
+// every two seconds.
+func (s *Shell) showSync(text string, dot color.Color) {
+	if s.syncBtn.Text != text {
+		s.syncBtn.SetText(text)
+	}
+	if s.syncDot.FillColor != dot {
+		s.syncDot.FillColor = dot
+		s.syncDot.Refresh()
+	}
 }
 
 // SyncIndicator is what the status bar says about the sync (for tests).
@@ -328,13 +355,18 @@ func (s *Shell) watch(ctx context.Context) {
 		}
 		if tick%2 == 0 {
 			// Relative times and running flags change without a commit.
-			s.run.Apply(func() { s.refreshSync(); s.Stores.Reload() })
+			s.run.Apply(func() {
+				s.refreshSync()
+				if s.Screen() == "stores" {
+					s.Stores.Reload()
+				}
+			})
 		}
 		v, err := s.data.DataVersion(ctx)
 		if err != nil || v == last {
 			continue
 		}
 		last = v
-		s.run.Apply(s.Orders.DataChanged)
+		s.run.Apply(s.ordersChanged)
 	}
 }

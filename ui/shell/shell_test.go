@@ -92,6 +92,30 @@ func TestWindowFollowsChangesFromAnotherProcess(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 		run.Wait()
 	}
+
+	// On another screen (the scan station at work) the list is not reloaded after each change,
+	// only when it is shown again.
+	sh.Show("scan")
+	o, _ = other.Order(ctx, id)
+	o.Status = domain.SpShipped // the courier took it
+	if err := other.SaveOrders(ctx, []domain.Order{o}, dbtest.Now); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); !sh.ordersStale; {
+		if time.Now().After(deadline) {
+			t.Fatal("after 10 s the window had not noticed the change")
+		}
+		time.Sleep(100 * time.Millisecond)
+		run.Wait()
+	}
+	if n := sh.Orders.Counts()[domain.TabToShip]; n != before+1 {
+		t.Errorf("the hidden list was reloaded: To Ship %d, want still %d", n, before+1)
+	}
+	sh.Show("orders")
+	run.Wait()
+	if n := sh.Orders.Counts()[domain.TabToShip]; n != before || sh.ordersStale {
+		t.Errorf("shown again, the list counts %d on To Ship (stale %v), want %d", n, sh.ordersStale, before)
+	}
 }
 
 func TestShortcutText(t *testing.T) {

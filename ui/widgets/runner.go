@@ -50,6 +50,26 @@ func (r *Runner) Go(work func() (apply func())) {
 	}()
 }
 
+// Soon is Go for work that is usually done in a few milliseconds, called on the UI goroutine:
+// it waits up to wait for the work and applies the result at once, so the frame about to be
+// drawn already shows it (a key is handled just before a frame is drawn: handing the result to
+// the next one would add a whole frame). Work that takes longer is applied later, as Go does;
+// wait must stay well under a frame, or the window stutters.
+func (r *Runner) Soon(wait time.Duration, work func() (apply func())) {
+	done := make(chan func(), 1)
+	go func() { done <- work() }()
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case apply := <-done:
+		if apply != nil {
+			apply()
+		}
+	case <-t.C:
+		r.Go(func() func() { return <-done })
+	}
+}
+
 // Apply runs fn on the UI goroutine without waiting, for long-lived watchers that are not work
 // in flight.
 func (r *Runner) Apply(fn func()) {
