@@ -8,10 +8,10 @@ BIN       := ./kedai
 DEMO_DB   ?= $(CURDIR)/.cache/demo.db
 DEMO_N    ?= 5000
 
-# Debian packages: building the window (cgo + OpenGL + X11/Wayland headers), and the real tools
+# Debian packages: building the window (cgo + OpenGL + X11/Wayland headers, ALSA for sound), and the real tools
 # the tests use (Xvfb and xdotool for the window, ImageMagick for screenshots, CUPS with a PDF
 # queue, poppler and zbar to read back documents and barcodes).
-BUILD_DEBS := gcc pkg-config libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev
+BUILD_DEBS := gcc pkg-config libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev libasound2-dev
 TEST_DEBS  := xvfb xauth libgl1-mesa-dri xdotool imagemagick x11-utils fonts-dejavu-core \
               cups printer-driver-cups-pdf poppler-utils zbar-tools gnome-keyring dbus dbus-x11
 

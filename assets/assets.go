@@ -1,8 +1,8 @@
-// Package assets holds the files Kedai embeds: its icon, and later its fonts and sounds.
+// Package assets holds the files Kedai embeds: its icon, and and the scan station's sounds.
 package assets
 
 import (
-	_ "embed"
+	"embed"
 
 	"fyne.io/fyne/v2"
 )
@@ -12,3 +12,8 @@ var iconPNG []byte
 
 // Icon is Kedai's application icon.
 var Icon = fyne.NewStaticResource("icon.png", iconPNG)
+
+// Sounds are the scan station's sounds, one .wav per kind of outcome (see sounds/generate.go).
+//
+//go:embed sounds/*.wav
+var Sounds embed.FS

@@ -29,6 +29,7 @@ import (
 	"github.com/kedai-app/kedai/sync/demo/live"
 	"github.com/kedai-app/kedai/sync/engine"
 	"github.com/kedai-app/kedai/ui/shell"
+	"github.com/kedai-app/kedai/ui/sound"
 	"github.com/kedai-app/kedai/ui/widgets"
 )
 
@@ -94,6 +95,18 @@ func runWindow(args []string) error {
 			return
 		}
 		sh.UseDocuments(documents.New(d, e.Labels, nil))
+		go func() { // opening the sound device can take a moment
+			clips, err := sound.Decode(assets.Sounds, "sounds")
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "kedai: the station's sounds:", oneLine(err))
+				return
+			}
+			p := sound.Open(clips)
+			if err := p.Err(); err != nil {
+				fmt.Fprintln(os.Stderr, "kedai: the scan station is silent:", oneLine(err))
+			}
+			fyne.Do(func() { sh.UseSound(p) })
+		}()
 		if os.Getenv("KEDAI_BENCH_STARTUP") != "" {
 			benchStartup(w, sh)
 		}

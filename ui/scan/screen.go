@@ -124,8 +124,10 @@ type Screen struct {
 	// Printing prints AWB labels and manifests for the list (set by the shell; nil: printing
 	// says it is not set up).
 	Printing widgets.Printing
-	// OnSound, when set, is called on the UI goroutine for each outcome with one of the Sound
-	// kinds; it must not block.
+	// Player, when set, sounds each outcome: it is given one of the Sound kinds on the UI
+	// goroutine and must not block.
+	Player interface{ Play(kind string) }
+	// OnSound, when set, is told each outcome's Sound kind too, after the player (tests).
 	OnSound func(kind string)
 	// Now is the clock of the list's times.
 	Now func() time.Time
@@ -140,6 +142,7 @@ type Screen struct {
 	panel   *flash
 	table   *widget.Table
 	status  *widget.Label
+	note    *widget.Label // why the station is silent
 	count   *widget.Label
 	buttons []*widgets.Button
 
@@ -185,6 +188,9 @@ func (s *Screen) Stop() {
 func (s *Screen) build() {
 	s.panel = newFlash(s.last, s.Focus)
 	s.status = widget.NewLabel("")
+	s.note = widget.NewLabel("")
+	s.note.Importance = widget.WarningImportance
+	s.note.Hide()
 	s.count = widget.NewLabel("")
 	help := widget.NewLabel("Scan, or type a code and press Enter  ·  F2 Print AWB  ·  F3 Print Courier Manifest  ·  F4 Clear list  ·  Esc clear the message")
 	help.Importance = widget.LowImportance
@@ -230,7 +236,7 @@ func (s *Screen) build() {
 
 	title := widget.NewLabelWithStyle("Scan To Ship", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	top := container.NewVBox(
-		container.NewBorder(nil, nil, title, s.status),
+		container.NewBorder(nil, nil, title, container.NewHBox(s.status, s.note)),
 		s.Field,
 		help,
 		s.panel,
@@ -535,7 +541,10 @@ func (s *Screen) show(out outcome) {
 		s.showList()
 	}
 	s.setFeedback(out.fb)
-	if s.OnSound != nil && out.sound != "" {
+	if out.sound != "" && s.Player != nil {
+		s.Player.Play(out.sound)
+	}
+	if out.sound != "" && s.OnSound != nil {
 		s.OnSound(out.sound)
 	}
 	s.Focus()
@@ -590,6 +599,24 @@ func (s *Screen) setStatus(text string) {
 	if s.status.Text != text {
 		s.status.SetText(text)
 	}
+}
+
+// ApplySettings puts the station's settings to work on its scan field.
+func (s *Screen) ApplySettings(set Settings) { s.Field.SetSettings(set.Scanner) }
+
+// SetSoundNote says on the station why it makes no sound ("" when it does).
+func (s *Screen) SetSoundNote(text string) {
+	s.note.SetText(text)
+	s.note.Hidden = text == ""
+	s.note.Refresh()
+}
+
+// SoundNote is what the station says about its sound (tests).
+func (s *Screen) SoundNote() string {
+	if s.note.Hidden {
+		return ""
+	}
+	return s.note.Text
 }
 
 // Scanned is the list of this session, newest first.

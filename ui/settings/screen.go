@@ -1,5 +1,6 @@
-// Package settings is the Settings screen: the printer and paper for each document, and the print
-// history, from which a kept document can be printed again.
+// Package settings is the Settings screen: the printer and paper for each document, the print
+// history, from which a kept document can be printed again, and the scan station's scanner and
+// sounds.
 package settings
 
 import (
@@ -40,6 +41,7 @@ type Screen struct {
 	history  []domain.PrintJob
 	list     *widget.List
 	Status   *widget.Label
+	station  *StationCard
 	root     fyne.CanvasObject
 }
 
@@ -111,7 +113,9 @@ func (s *Screen) build() {
 	printers := widget.NewCard("Printers", "Where each document goes when you press Print; the print dialog can still choose another.",
 		container.NewVBox(form, container.NewHBox(refresh), s.Status))
 	history := widget.NewCard("Print history", "Every document printed or saved. A document is kept so it can be printed again.", nil)
-	s.root = container.NewBorder(printers, nil, nil, nil, container.NewBorder(history, nil, nil, nil, s.list))
+	s.station = s.buildStation()
+	top := container.NewGridWithColumns(2, printers, s.station.card)
+	s.root = container.NewBorder(top, nil, nil, nil, container.NewBorder(history, nil, nil, nil, s.list))
 }
 
 // HistoryLine is how one print job reads in the history.
@@ -128,8 +132,11 @@ func HistoryLine(j domain.PrintJob) string {
 
 var myt = time.FixedZone("MYT", 8*3600)
 
-// Reload reads the printers, each document's choices and the history.
-func (s *Screen) Reload() { s.load(true) }
+// Reload reads the printers, each document's choices, the history and the scanner settings.
+func (s *Screen) Reload() {
+	s.load(true)
+	s.station.load()
+}
 
 // load reads the screen's data; tell says whether the status line reports what was found (not
 // after printing again, whose result it shows).

@@ -23,6 +23,7 @@ import (
 	"github.com/kedai-app/kedai/ui/orders"
 	"github.com/kedai-app/kedai/ui/scan"
 	"github.com/kedai-app/kedai/ui/settings"
+	"github.com/kedai-app/kedai/ui/sound"
 	"github.com/kedai-app/kedai/ui/stores"
 	"github.com/kedai-app/kedai/ui/widgets"
 )
@@ -67,6 +68,8 @@ type Shell struct {
 	stop    context.CancelFunc
 
 	ordersStale bool // the data changed while the order list was not on show
+	sound       *sound.Player
+	soundOn     bool
 }
 
 // New builds the window's content over the data and the sync; screen is where it opens. run
@@ -87,6 +90,7 @@ func New(win fyne.Window, data Data, sync Sync, screen string, run *widgets.Runn
 	s.Stores = stores.New(storeSource{data, sync}, sync, win, s.run)
 	s.Settings = settings.New(win, s.run)
 	s.Scan = scan.New(data, sync, win, s.run)
+	s.Settings.UseStation(data, nil, s.applyStation)
 	s.Stores.OpenURL = func(raw string) error {
 		u, err := url.Parse(raw)
 		if err != nil {
@@ -143,6 +147,51 @@ func New(win fyne.Window, data Data, sync Sync, screen string, run *widgets.Runn
 	})
 	win.SetTitle("Kedai — " + filepath.Base(data.Path()))
 	return s, nil
+}
+
+// UseSound plays the station's sounds through p.
+func (s *Shell) UseSound(p *sound.Player) {
+	s.sound, s.soundOn = p, p.On()
+	s.Scan.Player = p
+	s.Settings.UseStation(s.data, p, s.applyStation)
+	s.showSoundNote()
+}
+
+// applyStation puts the station's settings to work.
+func (s *Shell) applyStation(set scan.Settings) {
+	s.Scan.ApplySettings(set)
+	s.soundOn = set.Sound
+	if s.sound != nil {
+		s.sound.SetOn(set.Sound)
+	}
+	s.showSoundNote()
+}
+
+func (s *Shell) showSoundNote() {
+	switch {
+	case s.sound == nil:
+		s.Scan.SetSoundNote("")
+	case s.sound.Err() != nil:
+		s.Scan.SetSoundNote("Silent: no sound (see Settings)")
+	case !s.soundOn:
+		s.Scan.SetSoundNote("Sounds off (Settings)")
+	default:
+		s.Scan.SetSoundNote("")
+	}
+}
+
+// loadStation reads the station's remembered settings and puts them to work.
+func (s *Shell) loadStation() {
+	s.run.Go(func() func() {
+		set, err := scan.LoadSettings(context.Background(), s.data)
+		return func() {
+			if err != nil {
+				s.Scan.SetSoundNote("Scanner settings unreadable: " + err.Error())
+				return
+			}
+			s.applyStation(set)
+		}
+	})
 }
 
 // Documents makes, prints and exports documents, and keeps the print history.
@@ -255,6 +304,7 @@ func ShortcutText(sc fyne.Shortcut) string {
 func (s *Shell) Start() {
 	s.Orders.Start()
 	s.Stores.Reload()
+	s.loadStation()
 	s.refreshSync()
 	ctx, cancel := context.WithCancel(context.Background())
 	s.stop = cancel
