@@ -583,7 +583,7 @@ func (s *Screen) showStatus() {
 		// repaint before its answer. A slow one says it after a moment.
 		gen := s.slowGen
 		time.AfterFunc(slowAfter, func() {
-			fyne.Do(func() {
+			s.run.Apply(func() {
 				if gen == s.slowGen && s.busy {
 					s.setStatus("Checking…")
 				}
