@@ -10,6 +10,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -23,6 +24,26 @@ type Source interface {
 	// package id, exactly.
 	FindByCode(ctx context.Context, code string, limit int) ([]domain.OrderRow, error)
 	Order(ctx context.Context, id int64) (domain.Order, error)
+	// AddVerification keeps a finished stock pick check with its order.
+	AddVerification(ctx context.Context, v domain.Verification) (int64, error)
+}
+
+// Mode is what the station does with a scan.
+type Mode int
+
+const (
+	ModeToShip   Mode = iota // Scan To Ship: a packed parcel moves To Ship
+	ModePick                 // Stock Pick: an order, then its items, checked before packing
+	ModeHandover             // Courier Handover: parcels counted out to one courier
+)
+
+// modes are the station's modes in their order, with their titles, keys and help lines.
+var modes = []struct {
+	title, key, help string
+}{
+	{"Scan To Ship", "F6", "Scan a packed parcel: it moves To Ship  ·  F2 Print AWB  ·  F3 Print Courier Manifest  ·  F4 Clear list  ·  Esc clear the message"},
+	{"Stock Pick", "F7", "Scan an order, then each item  ·  F9 Complete Verification  ·  F10 Take back last item  ·  Esc drop the check"},
+	{"Courier Handover", "F8", "Scan each parcel the courier takes  ·  F3 Print Courier Manifest  ·  F4 New handover  ·  Esc clear the message"},
 }
 
 // Actions moves orders on (the engine: it checks the rules, queues the action and sends it).
@@ -109,10 +130,12 @@ type outcome struct {
 	entry *Entry // the order joins the list
 }
 
-// read is a code waiting its turn, read at a time; repeat marks a double read the field ignored.
+// read is a code waiting its turn, read at a time in a mode; repeat marks a double read the
+// field ignored.
 type read struct {
 	code   string
 	at     time.Time
+	mode   Mode
 	repeat bool
 }
 
@@ -141,6 +164,11 @@ type Screen struct {
 	root    fyne.CanvasObject
 	panel   *flash
 	table   *widget.Table
+	title   *widget.Label
+	help    *widget.Label
+	modes   *widget.RadioGroup
+	mode    Mode
+	bodies  []fyne.CanvasObject
 	status  *widget.Label
 	note    *widget.Label // why the station is silent
 	count   *widget.Label
@@ -158,7 +186,11 @@ type Screen struct {
 	guard     *fyne.Animation
 	guardTick float32
 
-	printDialog *widgets.PrintDialog
+	printDialog  *widgets.PrintDialog
+	verifyDialog dialog.Dialog
+
+	pick     pickMode
+	handover handoverMode
 }
 
 // New builds the station; its field takes the keyboard once the content is in the window.
@@ -168,7 +200,7 @@ func New(src Source, actions Actions, win fyne.Window, run *widgets.Runner) *Scr
 		listed: map[int64]bool{}, last: waiting}
 	s.Field = widgets.NewScanField(s.Scan)
 	s.Field.PlaceHolder = "Scan a parcel, or type a code and Enter"
-	s.Field.OnRepeat = func(code string) { s.enqueue(read{code: code, at: s.now(), repeat: true}) }
+	s.Field.OnRepeat = func(code string) { s.enqueue(read{code: code, at: s.now(), mode: s.mode, repeat: true}) }
 	s.Field.OnKey = s.key
 	s.build()
 	s.guard = fyne.NewAnimation(guardEvery, s.guardStep)
@@ -192,35 +224,11 @@ func (s *Screen) build() {
 	s.note.Importance = widget.WarningImportance
 	s.note.Hide()
 	s.count = widget.NewLabel("")
-	help := widget.NewLabel("Scan, or type a code and press Enter  ·  F2 Print AWB  ·  F3 Print Courier Manifest  ·  F4 Clear list  ·  Esc clear the message")
-	help.Importance = widget.LowImportance
-	help.Truncation = fyne.TextTruncateEllipsis
+	s.help = widget.NewLabel("")
+	s.help.Importance = widget.LowImportance
+	s.help.Truncation = fyne.TextTruncateEllipsis
 
-	s.table = widget.NewTableWithHeaders(
-		func() (int, int) { return len(s.entries), len(columns) },
-		// Plain labels showing text fitted when the entry joined: every scan moves each row down
-		// a line, and measuring every cell again would delay the next scan's feedback.
-		func() fyne.CanvasObject { return widget.NewLabel("") },
-		func(id widget.TableCellID, o fyne.CanvasObject) {
-			if id.Row < 0 || id.Row >= len(s.entries) || id.Col < 0 || id.Col >= len(s.entries[id.Row].cells) {
-				return
-			}
-			if l := o.(*widget.Label); l.Text != s.entries[id.Row].cells[id.Col] {
-				l.SetText(s.entries[id.Row].cells[id.Col])
-			}
-		})
-	s.table.ShowHeaderColumn = false
-	s.table.CreateHeader = func() fyne.CanvasObject {
-		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	}
-	s.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Row < 0 && id.Col >= 0 && id.Col < len(columns) {
-			o.(*widget.Label).SetText(columns[id.Col].title)
-		}
-	}
-	for i, c := range columns {
-		s.table.SetColumnWidth(i, c.width)
-	}
+	s.table = newEntryTable(func() []Entry { return s.entries })
 	// The list is for reading: a tap on it gives the keyboard back to the field.
 	s.table.OnSelected = func(widget.TableCellID) {
 		s.table.UnselectAll()
@@ -233,19 +241,91 @@ func (s *Screen) build() {
 	awb.Icon, manifest.Icon, clear.Icon = theme.DocumentPrintIcon(), theme.DocumentPrintIcon(), theme.DeleteIcon()
 	awb.Importance = widget.HighImportance
 	s.buttons = []*widgets.Button{awb, manifest, clear}
+	toShip := container.NewBorder(nil, container.NewBorder(nil, nil, nil, container.NewHBox(awb, manifest, clear), s.count), nil, nil, s.table)
+	s.buildPick()
+	s.buildHandover()
+	s.bodies = []fyne.CanvasObject{toShip, s.pick.body, s.handover.body}
 
-	title := widget.NewLabelWithStyle("Scan To Ship", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	var names []string
+	for _, m := range modes {
+		names = append(names, m.title+" ("+m.key+")")
+	}
+	s.modes = widget.NewRadioGroup(names, func(v string) {
+		if i := slices.Index(names, v); i >= 0 && Mode(i) != s.mode {
+			s.SetMode(Mode(i))
+		}
+		s.Focus()
+	})
+	s.modes.Horizontal, s.modes.Required = true, true
+	s.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	top := container.NewVBox(
-		container.NewBorder(nil, nil, title, container.NewHBox(s.status, s.note)),
+		container.NewBorder(nil, nil, container.NewHBox(s.title, s.modes), container.NewHBox(s.status, s.note)),
 		s.Field,
-		help,
+		s.help,
 		s.panel,
 	)
-	bottom := container.NewBorder(nil, nil, nil, container.NewHBox(awb, manifest, clear), s.count)
-	content := container.NewBorder(top, bottom, nil, nil, s.table)
-
+	content := container.NewBorder(top, nil, nil, nil, container.NewStack(s.bodies...))
 	s.root = container.NewStack(newBackdrop(s.Focus), container.NewPadded(content))
 	s.showList()
+	s.SetMode(ModeToShip)
+}
+
+// SetMode switches the station to Scan To Ship, Stock Pick or Courier Handover; each keeps its
+// own list while another is on show.
+func (s *Screen) SetMode(m Mode) {
+	if m < 0 || int(m) >= len(modes) {
+		return
+	}
+	s.mode = m
+	for i, b := range s.bodies {
+		if Mode(i) == m {
+			b.Show()
+		} else {
+			b.Hide()
+		}
+	}
+	s.title.SetText(modes[m].title)
+	s.help.SetText(modes[m].help)
+	if want := s.modes.Options[m]; s.modes.Selected != want {
+		s.modes.SetSelected(want)
+	}
+	s.setFeedback(waiting)
+	s.root.Refresh()
+	s.Focus()
+}
+
+// Mode is the station's mode.
+func (s *Screen) Mode() Mode { return s.mode }
+
+// newEntryTable is a list of scanned parcels, newest first.
+func newEntryTable(entries func() []Entry) *widget.Table {
+	t := widget.NewTableWithHeaders(
+		func() (int, int) { return len(entries()), len(columns) },
+		// Plain labels showing text fitted when the entry joined: every scan moves each row down
+		// a line, and measuring every cell again would delay the next scan's feedback.
+		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			list := entries()
+			if id.Row < 0 || id.Row >= len(list) || id.Col < 0 || id.Col >= len(list[id.Row].cells) {
+				return
+			}
+			if l := o.(*widget.Label); l.Text != list[id.Row].cells[id.Col] {
+				l.SetText(list[id.Row].cells[id.Col])
+			}
+		})
+	t.ShowHeaderColumn = false
+	t.CreateHeader = func() fyne.CanvasObject {
+		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Row < 0 && id.Col >= 0 && id.Col < len(columns) {
+			o.(*widget.Label).SetText(columns[id.Col].title)
+		}
+	}
+	for i, c := range columns {
+		t.SetColumnWidth(i, c.width)
+	}
+	return t
 }
 
 // column is a column of the list.
@@ -335,7 +415,7 @@ func (s *Screen) Scan(code string) {
 	if code == "" {
 		return
 	}
-	s.enqueue(read{code: code, at: s.now()})
+	s.enqueue(read{code: code, at: s.now(), mode: s.mode})
 }
 
 func (s *Screen) enqueue(r read) {
@@ -359,14 +439,37 @@ func (s *Screen) next() {
 	r := s.queue[0]
 	s.queue = s.queue[1:]
 	s.busy = true
-	if r.repeat {
+	if r.repeat && r.mode != ModePick { // a stock pick counts every item read, repeats included
 		s.show(s.repeated(r.code))
+		s.next()
+		return
+	}
+	if r.mode == ModePick && s.pickItem(r.code) {
 		s.next()
 		return
 	}
 	s.showStatus()
 	ctx := s.ctx
+	courier := s.handover.courier
 	s.run.Soon(quickWait, func() func() {
+		switch r.mode {
+		case ModePick:
+			out, o := s.resolvePick(ctx, r.code)
+			return func() {
+				s.startPick(out, o)
+				s.next()
+			}
+		case ModeHandover:
+			out := s.resolveHandover(ctx, r.code, courier)
+			if out.entry != nil {
+				out.entry.At = r.at
+			}
+			return func() {
+				s.prevCode, s.prev = r.code, out.fb
+				s.handOver(out)
+				s.next()
+			}
+		}
 		out := s.resolve(ctx, r.code)
 		if out.entry != nil {
 			out.entry.At = r.at
@@ -406,16 +509,9 @@ func (s *Screen) resolve(ctx context.Context, code string) (out outcome) {
 	ctx, cancel := context.WithTimeout(ctx, scanTimeout)
 	defer cancel()
 
-	row, out, ok := s.lookup(ctx, code)
+	o, out, ok := s.find(ctx, code)
 	if !ok {
 		return out
-	}
-	o, err := s.src.Order(ctx, row.ID)
-	if err != nil {
-		return failed(code, Feedback{}, fmt.Sprintf("Could not read order %s: %v", row.OrderNo, err))
-	}
-	if o.StoreName == "" {
-		o.StoreName = row.StoreName
 	}
 	fb := Feedback{Code: code, OrderID: o.ID, Title: o.OrderNo, Store: o.StoreName, Platform: o.Platform}
 	verdict, words := domain.JudgeScan(&o)
@@ -445,6 +541,26 @@ func (s *Screen) resolve(ctx context.Context, code string) (out outcome) {
 		return outcome{fb: fb, sound: SoundWrongStage}
 	}
 }
+
+// find reads the one order a code names; when there is none, or more than one, the outcome
+// says so.
+func (s *Screen) find(ctx context.Context, code string) (domain.Order, outcome, bool) {
+	row, out, ok := s.lookup(ctx, code)
+	if !ok {
+		return domain.Order{}, out, false
+	}
+	o, err := s.src.Order(ctx, row.ID)
+	if err != nil {
+		return o, failed(code, Feedback{}, fmt.Sprintf("Could not read order %s: %v", row.OrderNo, err)), false
+	}
+	if o.StoreName == "" {
+		o.StoreName = row.StoreName
+	}
+	return o, outcome{}, true
+}
+
+// normCode is a code as compared: spaces dropped, case ignored.
+func normCode(s string) string { return strings.ToUpper(strings.Join(strings.Fields(s), "")) }
 
 // lookup finds the one order a code names: the picking list's QR code names its store, anything
 // else must name orders of one store only.
@@ -637,7 +753,24 @@ func (s *Screen) key(ev *fyne.KeyEvent) {
 		s.Print(domain.DocManifest)
 	case fyne.KeyF4:
 		s.ClearList()
+	case fyne.KeyF6:
+		s.SetMode(ModeToShip)
+	case fyne.KeyF7:
+		s.SetMode(ModePick)
+	case fyne.KeyF8:
+		s.SetMode(ModeHandover)
+	case fyne.KeyF9:
+		if s.mode == ModePick {
+			s.CompleteVerification()
+		}
+	case fyne.KeyF10:
+		if s.mode == ModePick {
+			s.TakeBack()
+		}
 	case fyne.KeyEscape:
+		if s.mode == ModePick && s.dropPick() {
+			return
+		}
 		s.ClearFeedback()
 	}
 }
@@ -654,11 +787,22 @@ func (s *Screen) notice(title, words string) {
 	s.Focus()
 }
 
-// ids are the orders of the list in the order they were scanned.
+// ids are the orders of the mode's list in the order they were scanned: the To Ship list, the
+// handover, or the order being checked.
 func (s *Screen) ids() []int64 {
-	ids := make([]int64, 0, len(s.entries))
-	for i := len(s.entries) - 1; i >= 0; i-- {
-		ids = append(ids, s.entries[i].OrderID)
+	list := s.entries
+	switch s.mode {
+	case ModeHandover:
+		list = s.handover.entries
+	case ModePick:
+		if s.pick.check != nil {
+			return []int64{s.pick.check.OrderID}
+		}
+		return nil
+	}
+	ids := make([]int64, 0, len(list))
+	for i := len(list) - 1; i >= 0; i-- {
+		ids = append(ids, list[i].OrderID)
 	}
 	return ids
 }
@@ -668,7 +812,7 @@ func (s *Screen) Print(doc domain.Document) {
 	switch {
 	case s.Printing == nil:
 		s.notice("Cannot print", "printing is not set up in this window")
-	case len(s.entries) == 0:
+	case len(s.ids()) == 0:
 		s.notice("Nothing to print", "scan parcels first: the list is empty")
 	default:
 		s.printDialog = widgets.ShowPrint(s.win, s.run, s.Printing, doc, s.ids())
@@ -678,9 +822,14 @@ func (s *Screen) Print(doc domain.Document) {
 // PrintDialog is the print dialog opened last (nil: none).
 func (s *Screen) PrintDialog() *widgets.PrintDialog { return s.printDialog }
 
-// ClearList empties the list after asking (F4); the orders stay on To Ship.
+// ClearList empties the list after asking (F4); the orders stay on To Ship. At the courier
+// handover it starts a new handover.
 func (s *Screen) ClearList() {
-	if len(s.entries) == 0 {
+	if s.mode == ModeHandover {
+		s.newHandover()
+		return
+	}
+	if s.mode != ModeToShip || len(s.entries) == 0 {
 		s.Focus()
 		return
 	}
