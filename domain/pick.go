@@ -171,6 +171,9 @@ func (p *PickCheck) Progress() string {
 		req += l.Required
 		got += min(l.Scanned, l.Required)
 	}
+	if req == 1 {
+		return fmt.Sprintf("%d of 1 item", got)
+	}
 	return fmt.Sprintf("%d of %d items", got, req)
 }
 

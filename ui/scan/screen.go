@@ -39,11 +39,14 @@ const (
 
 // modes are the station's modes in their order, with their titles, keys and help lines.
 var modes = []struct {
-	title, key, help string
+	title, key, help, prompt string
 }{
-	{"Scan To Ship", "F6", "Scan a packed parcel: it moves To Ship  ·  F2 Print AWB  ·  F3 Print Courier Manifest  ·  F4 Clear list  ·  Esc clear the message"},
-	{"Stock Pick", "F7", "Scan an order, then each item  ·  F9 Complete Verification  ·  F10 Take back last item  ·  Esc drop the check"},
-	{"Courier Handover", "F8", "Scan each parcel the courier takes  ·  F3 Print Courier Manifest  ·  F4 New handover  ·  Esc clear the message"},
+	{"Scan To Ship", "F6", "Scan a packed parcel: it moves To Ship  ·  F2 Print AWB  ·  F3 Print Courier Manifest  ·  F4 Clear list  ·  Esc clear the message",
+		"Scan a parcel, or type a code and Enter"},
+	{"Stock Pick", "F7", "Scan an order, then each item  ·  F9 Complete Verification  ·  F10 Take back last item  ·  Esc drop the check",
+		"Scan an order, then each of its items"},
+	{"Courier Handover", "F8", "Scan each parcel the courier takes  ·  F3 Print Courier Manifest  ·  F4 New handover  ·  Esc clear the message",
+		"Scan each parcel as the courier takes it"},
 }
 
 // Actions moves orders on (the engine: it checks the rules, queues the action and sends it).
@@ -228,7 +231,7 @@ func (s *Screen) build() {
 	s.help.Importance = widget.LowImportance
 	s.help.Truncation = fyne.TextTruncateEllipsis
 
-	s.table = newEntryTable(func() []Entry { return s.entries })
+	s.table = newEntryTable(func() []Entry { return s.entries }, "Result")
 	// The list is for reading: a tap on it gives the keyboard back to the field.
 	s.table.OnSelected = func(widget.TableCellID) {
 		s.table.UnselectAll()
@@ -285,6 +288,8 @@ func (s *Screen) SetMode(m Mode) {
 		}
 	}
 	s.title.SetText(modes[m].title)
+	s.Field.PlaceHolder = modes[m].prompt
+	s.Field.Refresh()
 	s.help.SetText(modes[m].help)
 	if want := s.modes.Options[m]; s.modes.Selected != want {
 		s.modes.SetSelected(want)
@@ -298,7 +303,8 @@ func (s *Screen) SetMode(m Mode) {
 func (s *Screen) Mode() Mode { return s.mode }
 
 // newEntryTable is a list of scanned parcels, newest first.
-func newEntryTable(entries func() []Entry) *widget.Table {
+// last names the last column: what the scan did, or the courier.
+func newEntryTable(entries func() []Entry, last string) *widget.Table {
 	t := widget.NewTableWithHeaders(
 		func() (int, int) { return len(entries()), len(columns) },
 		// Plain labels showing text fitted when the entry joined: every scan moves each row down
@@ -319,7 +325,11 @@ func newEntryTable(entries func() []Entry) *widget.Table {
 	}
 	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
 		if id.Row < 0 && id.Col >= 0 && id.Col < len(columns) {
-			o.(*widget.Label).SetText(columns[id.Col].title)
+			title := columns[id.Col].title
+			if id.Col == len(columns)-1 {
+				title = last
+			}
+			o.(*widget.Label).SetText(title)
 		}
 	}
 	for i, c := range columns {

@@ -72,7 +72,7 @@ func (st *StationCard) enable(on bool) {
 			w.Disable()
 		}
 	}
-	if on && st.sounds != nil {
+	if on && st.sounds != nil && st.sounds.Err() == nil {
 		st.Test.Enable()
 	} else {
 		st.Test.Disable()
