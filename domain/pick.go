@@ -2,6 +2,7 @@ package domain
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -69,7 +70,7 @@ func NewPickCheck(o *Order, barcodes func(stockCode string) []string) PickCheck 
 		if it.Cancelled || it.Qty <= 0 {
 			continue
 		}
-		key := pickKey(it.SKU)
+		key := CodeKey(it.SKU)
 		if key == "" {
 			key = "#" + it.SKUID + "/" + it.Name // no SKU: the platform's variation tells lines apart
 		}
@@ -86,7 +87,7 @@ func NewPickCheck(o *Order, barcodes func(stockCode string) []string) PickCheck 
 			codes = append(codes, barcodes(it.StockCode)...)
 		}
 		for _, c := range codes {
-			if k := pickKey(c); k != "" && !contains(l.codes, k) {
+			if k := CodeKey(c); k != "" && !slices.Contains(l.codes, k) {
 				l.codes = append(l.codes, k)
 			}
 		}
@@ -94,26 +95,18 @@ func NewPickCheck(o *Order, barcodes func(stockCode string) []string) PickCheck 
 	return p
 }
 
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
-
-// pickKey is a code as compared: spaces dropped, case ignored.
-func pickKey(s string) string { return strings.ToUpper(strings.Join(strings.Fields(s), "")) }
+// CodeKey is a code as Kedai compares codes (order numbers, tracking numbers, SKUs): spaces
+// dropped, case ignored.
+func CodeKey(s string) string { return strings.ToUpper(strings.Join(strings.Fields(s), "")) }
 
 // Line returns the index of the line a code names, or -1.
 func (p *PickCheck) Line(code string) int {
-	k := pickKey(code)
+	k := CodeKey(code)
 	if k == "" {
 		return -1
 	}
 	for i, l := range p.Lines {
-		if contains(l.codes, k) {
+		if slices.Contains(l.codes, k) {
 			return i
 		}
 	}

@@ -69,9 +69,7 @@ func fromMS(v int64) time.Time {
 }
 
 // normKey is how search keys and what people type are compared: upper case, no spaces.
-func normKey(s string) string {
-	return strings.ToUpper(strings.Join(strings.Fields(s), ""))
-}
+func normKey(s string) string { return domain.CodeKey(s) }
 
 func reverse(s string) string {
 	r := []rune(s)

@@ -28,10 +28,7 @@ type Source interface {
 }
 
 // Prefs remembers the seller's choices across restarts.
-type Prefs interface {
-	Setting(ctx context.Context, key, def string) (string, error)
-	SetSetting(ctx context.Context, key, value string) error
-}
+type Prefs = widgets.Prefs
 
 // Setting keys.
 const (

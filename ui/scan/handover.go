@@ -51,9 +51,9 @@ func (s *Screen) Handed() []Entry { return slices.Clone(s.handover.entries) }
 
 // courierOf is the courier of the parcel a code names: its package's, else the order's first.
 func courierOf(o *domain.Order, code string) string {
-	k := normCode(code)
+	k := domain.CodeKey(code)
 	for _, p := range o.Packages {
-		if p.Provider != "" && (normCode(p.TrackingNo) == k || normCode(p.ID) == k) {
+		if p.Provider != "" && (domain.CodeKey(p.TrackingNo) == k || domain.CodeKey(p.ID) == k) {
 			return p.Provider
 		}
 	}

@@ -469,24 +469,21 @@ func (s *Screen) next() {
 				s.startPick(out, o)
 				s.next()
 			}
-		case ModeHandover:
-			out := s.resolveHandover(ctx, r.code, courier)
-			if out.entry != nil {
-				out.entry.At = r.at
-			}
-			return func() {
-				s.prevCode, s.prev = r.code, out.fb
-				s.handOver(out)
-				s.next()
-			}
 		}
-		out := s.resolve(ctx, r.code)
+		// To Ship and the handover: the parcel joins the mode's list, stamped with its read.
+		var out outcome
+		show := s.show
+		if r.mode == ModeHandover {
+			out, show = s.resolveHandover(ctx, r.code, courier), s.handOver
+		} else {
+			out = s.resolve(ctx, r.code)
+		}
 		if out.entry != nil {
 			out.entry.At = r.at
 		}
 		return func() {
 			s.prevCode, s.prev = r.code, out.fb
-			s.show(out)
+			show(out)
 			s.next()
 		}
 	})
@@ -568,9 +565,6 @@ func (s *Screen) find(ctx context.Context, code string) (domain.Order, outcome, 
 	}
 	return o, outcome{}, true
 }
-
-// normCode is a code as compared: spaces dropped, case ignored.
-func normCode(s string) string { return strings.ToUpper(strings.Join(strings.Fields(s), "")) }
 
 // lookup finds the one order a code names: the picking list's QR code names its store, anything
 // else must name orders of one store only.

@@ -10,12 +10,6 @@ import (
 	"github.com/kedai-app/kedai/ui/widgets"
 )
 
-// Prefs keeps remembered settings (the data file's settings).
-type Prefs interface {
-	Setting(ctx context.Context, key, def string) (string, error)
-	SetSetting(ctx context.Context, key, value string) error
-}
-
 // Setting keys of the station.
 const (
 	keyPrefix = "scan.prefix"
@@ -38,7 +32,7 @@ type Settings struct {
 var DefaultSettings = Settings{Scanner: widgets.ScanSettings{Blank: widgets.DefaultScanBlank}, Sound: true}
 
 // LoadSettings reads the station's settings; what was never set has its default.
-func LoadSettings(ctx context.Context, p Prefs) (Settings, error) {
+func LoadSettings(ctx context.Context, p widgets.Prefs) (Settings, error) {
 	set := DefaultSettings
 	var err error
 	get := func(key, def string) string {
@@ -62,7 +56,7 @@ func LoadSettings(ctx context.Context, p Prefs) (Settings, error) {
 }
 
 // SaveSettings remembers the station's settings.
-func SaveSettings(ctx context.Context, p Prefs, set Settings) error {
+func SaveSettings(ctx context.Context, p widgets.Prefs, set Settings) error {
 	blank := set.Scanner.Blank.Milliseconds()
 	if set.Scanner.Blank < 0 {
 		blank = 0

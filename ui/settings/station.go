@@ -23,7 +23,7 @@ type Sounds interface {
 // StationCard is the Scan station card: the scanner's prefix, suffix and repeat window, and sounds.
 type StationCard struct {
 	s      *Screen
-	prefs  scan.Prefs
+	prefs  widgets.Prefs
 	sounds Sounds
 	// apply puts saved settings to work (the station and the player).
 	apply func(scan.Settings)
@@ -81,7 +81,7 @@ func (st *StationCard) enable(on bool) {
 
 // UseStation connects the Scan station card to where its settings are kept, the sounds (nil:
 // none) and what puts saved settings to work.
-func (s *Screen) UseStation(prefs scan.Prefs, sounds Sounds, apply func(scan.Settings)) {
+func (s *Screen) UseStation(prefs widgets.Prefs, sounds Sounds, apply func(scan.Settings)) {
 	s.station.prefs, s.station.sounds, s.station.apply = prefs, sounds, apply
 	s.station.enable(true)
 	s.station.showSoundState()
