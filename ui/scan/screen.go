@@ -299,6 +299,15 @@ func (s *Screen) SetMode(m Mode) {
 	s.Focus()
 }
 
+// Keys are the station's keys with what they do, for the window's list of shortcuts.
+var Keys = [][2]string{
+	{"F6 / F7 / F8", "Scan station: Scan To Ship / Stock Pick / Courier Handover"},
+	{"F2 / F3", "Scan station: Print AWB / Print Courier Manifest of the list"},
+	{"F4", "Scan station: clear the list / new handover"},
+	{"F9 / F10", "Stock Pick: Complete Verification / take back the last item"},
+	{"Esc", "Scan station: clear the message / drop the check"},
+}
+
 // Mode is the station's mode.
 func (s *Screen) Mode() Mode { return s.mode }
 

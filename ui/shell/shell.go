@@ -275,6 +275,9 @@ func (s *Shell) showShortcuts() {
 	add("Check the order / open it", "Space / Enter")
 	add("From the search box into the list", "↓")
 	add("Back from an order; previous/next order", "Esc; Page Up/Down")
+	for _, k := range scan.Keys {
+		add(k[1], k[0])
+	}
 	scroll := container.NewVScroll(grid)
 	scroll.SetMinSize(fyne.NewSize(520, 480))
 	d := dialog.NewCustom("Keyboard shortcuts", "Close", scroll, s.win)
