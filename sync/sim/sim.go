@@ -340,8 +340,10 @@ func (s *Sim) Listen(addr string) (baseURL string, stop func() error, err error)
 	var stopErr error
 	stop = func() error {
 		once.Do(func() {
-			s.Close()
+			// The listener first, then the held requests: a client whose held request is dropped
+			// retries an idempotent GET at once, and must find nobody answering.
 			stopErr = srv.Close()
+			s.Close()
 			if errors.Is(stopErr, http.ErrServerClosed) {
 				stopErr = nil
 			}
