@@ -69,7 +69,7 @@ type Shell struct {
 
 	ordersStale bool // the data changed while the order list was not on show
 	sound       *sound.Player
-	soundOn     bool
+	soundOn     bool // the station's sounds are wanted (its setting), whenever the player arrives
 }
 
 // New builds the window's content over the data and the sync; screen is where it opens. run
@@ -85,7 +85,7 @@ func New(win fyne.Window, data Data, sync Sync, screen string, run *widgets.Runn
 	if run == nil {
 		run = &widgets.Runner{}
 	}
-	s := &Shell{win: win, data: data, sync: sync, run: run}
+	s := &Shell{win: win, data: data, sync: sync, run: run, soundOn: scan.DefaultSettings.Sound}
 	s.Orders = orders.New(data, data, sync, data, win, s.run)
 	s.Stores = stores.New(storeSource{data, sync}, sync, win, s.run)
 	s.Settings = settings.New(win, s.run)
@@ -151,7 +151,8 @@ func New(win fyne.Window, data Data, sync Sync, screen string, run *widgets.Runn
 
 // UseSound plays the station's sounds through p.
 func (s *Shell) UseSound(p *sound.Player) {
-	s.sound, s.soundOn = p, p.On()
+	s.sound = p
+	p.SetOn(s.soundOn) // the remembered choice may have been read before the device opened
 	s.Scan.Player = p
 	s.Settings.UseStation(s.data, p, s.applyStation)
 	s.showSoundNote()

@@ -11,12 +11,15 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 
+	"github.com/kedai-app/kedai/assets"
 	"github.com/kedai-app/kedai/domain"
 	"github.com/kedai-app/kedai/reports/documents"
 	"github.com/kedai-app/kedai/sync/db"
 	"github.com/kedai-app/kedai/sync/db/dbtest"
 	"github.com/kedai-app/kedai/sync/engine"
 	"github.com/kedai-app/kedai/sync/market"
+	"github.com/kedai-app/kedai/ui/scan"
+	"github.com/kedai-app/kedai/ui/sound"
 	"github.com/kedai-app/kedai/ui/widgets"
 )
 
@@ -203,5 +206,36 @@ func TestOpenedOnSettingsIsLoaded(t *testing.T) {
 	run.Wait()
 	if _, page := sh.Settings.Row(domain.DocPickingList); page.Selected != "A4" {
 		t.Errorf("the picking list's paper shows %q, want the setting (A4)", page.Selected)
+	}
+}
+
+// The sound device opens after the window starts: a "sounds off" read before it must hold once
+// the player arrives.
+func TestSoundsOffHoldsWhenThePlayerArrivesLater(t *testing.T) {
+	test.NewTempApp(t)
+	f := dbtest.New(t, 0)
+	off := scan.DefaultSettings
+	off.Sound = false
+	if err := scan.SaveSettings(t.Context(), f.DB, off); err != nil {
+		t.Fatal(err)
+	}
+	win := test.NewWindow(nil)
+	defer win.Close()
+	run := &widgets.Runner{Manual: true}
+	sh, err := New(win, f.DB, engine.New(f.DB, engine.Options{}), "scan", run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh.Start()
+	defer sh.Stop()
+	run.Wait()
+	clips, err := sound.Decode(assets.Sounds, "sounds")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := sound.Open(clips)
+	sh.UseSound(p)
+	if p.On() {
+		t.Fatal("the player plays although the station's sounds are off")
 	}
 }
