@@ -32,8 +32,7 @@ func (s *Screen) buildHandover() {
 	h := &s.handover
 	h.listed = map[int64]bool{}
 	h.count = widget.NewLabel("")
-	h.table = newEntryTable(func() []Entry { return h.entries }, "Courier")
-	h.table.OnSelected = func(widget.TableCellID) { h.table.UnselectAll(); s.Focus() }
+	h.table = s.newEntryTable(func() []Entry { return h.entries }, "Courier")
 	manifest := widgets.NewButton("Print Courier Manifest (F3)", func() { s.Print(domain.DocManifest) })
 	manifest.Icon, manifest.Importance = theme.DocumentPrintIcon(), widget.HighImportance
 	next := widgets.NewButton("New handover (F4)", s.ClearList)

@@ -25,13 +25,11 @@ type pickMode struct {
 	body    fyne.CanvasObject
 }
 
-var pickColumns = []column{
-	{"SKU", 220, nil},
-	{"Item", 330, nil},
-	{"Stock code", 160, nil},
-	{"Scanned", 110, nil},
-	{"", 180, nil},
-}
+// The check's columns: titles and widths.
+var (
+	pickTitles = []string{"SKU", "Item", "Stock code", "Scanned", ""}
+	pickWidths = []float32{220, 330, 160, 110, 180}
+)
 
 func (s *Screen) buildPick() {
 	p := &s.pick
@@ -39,9 +37,9 @@ func (s *Screen) buildPick() {
 	p.table = widget.NewTableWithHeaders(
 		func() (int, int) {
 			if p.check == nil {
-				return 0, len(pickColumns)
+				return 0, len(pickTitles)
 			}
-			return len(p.check.Lines), len(pickColumns)
+			return len(p.check.Lines), len(pickTitles)
 		},
 		func() fyne.CanvasObject { return widget.NewLabel("") },
 		func(id widget.TableCellID, o fyne.CanvasObject) {
@@ -74,21 +72,9 @@ func (s *Screen) buildPick() {
 					text, label.Importance = strconv.Itoa(-m)+" too many", widget.DangerImportance
 				}
 			}
-			label.SetText(fit(text, pickColumns[id.Col].width-2*theme.InnerPadding(), theme.TextSize()))
+			label.SetText(fitCell(text, pickWidths[id.Col]))
 		})
-	p.table.ShowHeaderColumn = false
-	p.table.CreateHeader = func() fyne.CanvasObject {
-		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	}
-	p.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Row < 0 && id.Col >= 0 && id.Col < len(pickColumns) {
-			o.(*widget.Label).SetText(pickColumns[id.Col].title)
-		}
-	}
-	for i, c := range pickColumns {
-		p.table.SetColumnWidth(i, c.width)
-	}
-	p.table.OnSelected = func(widget.TableCellID) { p.table.UnselectAll(); s.Focus() }
+	s.listTable(p.table, pickTitles, pickWidths)
 	verify := widgets.NewButton("Complete Verification (F9)", s.CompleteVerification)
 	verify.Icon, verify.Importance = theme.ConfirmIcon(), widget.HighImportance
 	undo := widgets.NewButton("Take back last item (F10)", s.TakeBack)
@@ -252,7 +238,6 @@ func (s *Screen) CompleteVerification() {
 			s.Focus()
 		}, s.win)
 	form.Resize(fyne.NewSize(560, 240))
-	s.verifyDialog = form
 	form.Show()
 	s.win.Canvas().Focus(reason)
 	reason.OnSubmitted = func(string) {

@@ -10,7 +10,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -189,8 +188,7 @@ type Screen struct {
 	guard     *fyne.Animation
 	guardTick float32
 
-	printDialog  *widgets.PrintDialog
-	verifyDialog dialog.Dialog
+	printDialog *widgets.PrintDialog
 
 	pick     pickMode
 	handover handoverMode
@@ -231,12 +229,7 @@ func (s *Screen) build() {
 	s.help.Importance = widget.LowImportance
 	s.help.Truncation = fyne.TextTruncateEllipsis
 
-	s.table = newEntryTable(func() []Entry { return s.entries }, "Result")
-	// The list is for reading: a tap on it gives the keyboard back to the field.
-	s.table.OnSelected = func(widget.TableCellID) {
-		s.table.UnselectAll()
-		s.Focus()
-	}
+	s.table = s.newEntryTable(func() []Entry { return s.entries }, "Result")
 
 	awb := widgets.NewButton("Print AWB (F2)", func() { s.Print(domain.DocAWB) })
 	manifest := widgets.NewButton("Print Courier Manifest (F3)", func() { s.Print(domain.DocManifest) })
@@ -313,7 +306,7 @@ func (s *Screen) Mode() Mode { return s.mode }
 
 // newEntryTable is a list of scanned parcels, newest first.
 // last names the last column: what the scan did, or the courier.
-func newEntryTable(entries func() []Entry, last string) *widget.Table {
+func (s *Screen) newEntryTable(entries func() []Entry, last string) *widget.Table {
 	t := widget.NewTableWithHeaders(
 		func() (int, int) { return len(entries()), len(columns) },
 		// Plain labels showing text fitted when the entry joined: every scan moves each row down
@@ -328,23 +321,34 @@ func newEntryTable(entries func() []Entry, last string) *widget.Table {
 				l.SetText(list[id.Row].cells[id.Col])
 			}
 		})
+	titles, widths := make([]string, len(columns)), make([]float32, len(columns))
+	for i, c := range columns {
+		titles[i], widths[i] = c.title, c.width
+	}
+	titles[len(titles)-1] = last
+	s.listTable(t, titles, widths)
+	return t
+}
+
+// listTable gives one of the station's lists its bold column titles and widths. The lists are for
+// reading: a tap on one gives the keyboard back to the scan field.
+func (s *Screen) listTable(t *widget.Table, titles []string, widths []float32) {
 	t.ShowHeaderColumn = false
 	t.CreateHeader = func() fyne.CanvasObject {
 		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	}
 	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Row < 0 && id.Col >= 0 && id.Col < len(columns) {
-			title := columns[id.Col].title
-			if id.Col == len(columns)-1 {
-				title = last
-			}
-			o.(*widget.Label).SetText(title)
+		if id.Row < 0 && id.Col >= 0 && id.Col < len(titles) {
+			o.(*widget.Label).SetText(titles[id.Col])
 		}
 	}
-	for i, c := range columns {
-		t.SetColumnWidth(i, c.width)
+	for i, w := range widths {
+		t.SetColumnWidth(i, w)
 	}
-	return t
+	t.OnSelected = func(widget.TableCellID) {
+		t.UnselectAll()
+		s.Focus()
+	}
 }
 
 // column is a column of the list.
@@ -366,12 +370,16 @@ var columns = []column{
 // fitCells is what the list shows of an entry: each column's text, shortened with "…" to what
 // its cell shows.
 func fitCells(e Entry) []string {
-	size, pad := theme.TextSize(), 2*theme.InnerPadding()
 	cells := make([]string, len(columns))
 	for i, c := range columns {
-		cells[i] = fit(c.value(e), c.width-pad, size)
+		cells[i] = fitCell(c.value(e), c.width)
 	}
 	return cells
+}
+
+// fitCell is text shortened to what a list cell of a column width shows, inside its padding.
+func fitCell(text string, width float32) string {
+	return fit(text, width-2*theme.InnerPadding(), theme.TextSize())
 }
 
 // fit shortens text with "…" to width.
