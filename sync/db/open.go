@@ -41,6 +41,7 @@ type DB struct {
 	path string
 	w    *sql.DB // the only writer: one connection, immediate transactions
 	r    *sql.DB // readers
+	cp   *checkpointer
 
 	mu     sync.Mutex
 	stores []storeInfo // cached; small and read on every list query
@@ -187,6 +188,7 @@ func dsn(path string, readOnly bool) string {
 		v.Add("_pragma", "query_only(1)")
 	} else {
 		v.Set("_txlock", "immediate")
+		v.Add("_pragma", fmt.Sprintf("wal_autocheckpoint(%d)", writerCheckpointPages))
 	}
 	return "file:" + filepath.ToSlash(path) + "?" + v.Encode()
 }
@@ -265,6 +267,10 @@ func OpenWith(path string, opt Options) (*DB, error) {
 	}
 	r.SetMaxOpenConns(5) // one of them is held by DataVersion
 	d.r = r
+	if d.cp, err = startCheckpointer(path); err != nil {
+		d.Close()
+		return nil, explain(path, err)
+	}
 	if err := d.loadStores(context.Background()); err != nil {
 		d.Close()
 		return nil, explain(path, err)
@@ -361,6 +367,9 @@ func (d *DB) Path() string { return d.path }
 // Close checkpoints the WAL and closes the file.
 func (d *DB) Close() error {
 	var errs []error
+	if d.cp != nil {
+		d.cp.close()
+	}
 	d.watchMu.Lock()
 	if d.watch != nil {
 		d.watch.Close()
@@ -387,5 +396,11 @@ func (d *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		tx.Rollback()
 		return explain(d.path, err)
 	}
-	return explain(d.path, tx.Commit())
+	if err := tx.Commit(); err != nil {
+		return explain(d.path, err)
+	}
+	if d.cp != nil {
+		d.cp.wrote()
+	}
+	return nil
 }
