@@ -86,6 +86,9 @@ func (e *Engine) CancelJob(ctx context.Context, job int64) (int, error) {
 	return n, err
 }
 
+// outboxSettle is how long the sender waits after a submission before it starts.
+const outboxSettle = 50 * time.Millisecond
+
 func (e *Engine) wakeOutbox() {
 	select {
 	case e.box.kick <- struct{}{}:
@@ -126,6 +129,13 @@ func (e *Engine) runOutbox(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-e.box.kick:
+			// Let the screen that submitted show its answer first (the scan station's next
+			// frame), and gather a burst of submissions into one claim.
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(outboxSettle):
+			}
 		case <-t.C:
 		}
 	}
