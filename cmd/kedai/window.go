@@ -390,11 +390,21 @@ func benchScan(w fyne.Window, sh *shell.Shell, d *db.DB, n int) {
 	var pending *arrival
 	painting := false                   // UI goroutine: this tick's frame shows the feedback
 	var handledAt, fedAt time.Time      // UI goroutine: when the Enter was handled, the panel changed
+	var inFrame *[2]time.Time           // UI goroutine: handled and fed of the frame being drawn
 	drawn := make(chan [3]time.Time, 1) // when the Enter was handled, the feedback set, its frame drawn
+	// The frame is on the screen when the UI goroutine next takes work: either the function
+	// queued during its tick or the next tick, whichever the loop picks first.
+	frameDone := func() {
+		if inFrame != nil {
+			drawn <- [3]time.Time{inFrame[0], inFrame[1], time.Now()}
+			inFrame = nil
+		}
+	}
 	fyne.DoAndWait(func() {
 		sh.Show("scan")
 		sh.Scan.OnSound = func(string) { painting, fedAt = true, time.Now() }
 		fyne.NewAnimation(time.Hour, func(float32) {
+			frameDone()
 			mu.Lock()
 			a := pending
 			pending = nil
@@ -413,10 +423,10 @@ func benchScan(w fyne.Window, sh *shell.Shell, d *db.DB, n int) {
 			}
 			if painting {
 				painting = false
-				handled, fed := handledAt, fedAt
+				inFrame = &[2]time.Time{handledAt, fedAt}
 				// The animations run, then the frame is drawn, both on the UI goroutine: a
 				// function queued now runs once this frame is on the screen.
-				go fyne.Do(func() { drawn <- [3]time.Time{handled, fed, time.Now()} })
+				go fyne.Do(frameDone)
 			}
 		}).Start()
 	})
