@@ -1,0 +1,110 @@
+package domain
+
+import "strings"
+
+// StockUOM is one unit of measure of a SQL Account stock item: its rate to the base unit, its
+// reference price and barcode.
+type StockUOM struct {
+	UOM     string
+	Rate    float64 // base units in one of this unit: 1 for the base, 12 for a box of 12
+	Price   Money
+	Barcode string
+	Base    bool
+}
+
+// StockItem is a SQL Account stock item (or a non-stock item such as a voucher or fee line).
+type StockItem struct {
+	Code, Description, Group string
+	Active, StockControl     bool
+	Barcode                  string
+	UOMs                     []StockUOM
+}
+
+// BaseUOM is the item's base unit (or its first, when none is marked).
+func (s StockItem) BaseUOM() string {
+	for _, u := range s.UOMs {
+		if u.Base {
+			return u.UOM
+		}
+	}
+	if len(s.UOMs) > 0 {
+		return s.UOMs[0].UOM
+	}
+	return ""
+}
+
+// FindUOM finds a unit of the item by name, ignoring case.
+func (s StockItem) FindUOM(u string) (StockUOM, bool) {
+	for _, x := range s.UOMs {
+		if strings.EqualFold(x.UOM, u) {
+			return x, true
+		}
+	}
+	return StockUOM{}, false
+}
+
+// CodeKind names a list of codes kept in SQL Account.
+type CodeKind string
+
+const (
+	CodeCustomer CodeKind = "customer"
+	CodeLocation CodeKind = "location"
+	CodeProject  CodeKind = "project"
+	CodeTax      CodeKind = "tax"
+	CodePayment  CodeKind = "pmmethod"
+)
+
+// AccountCode is one customer, location, project, tax code or payment method of SQL Account.
+type AccountCode struct {
+	Kind              CodeKind
+	Code, Description string
+	Rate              float64 // tax codes: the rate in percent
+}
+
+// MapLine is one stock item a platform SKU stands for, in a unit and a quantity per unit sold.
+type MapLine struct {
+	StockCode, UOM string
+	Qty            int
+}
+
+// Mapping says which stock items a platform SKU is: one line, or several for a bundle.
+type Mapping struct {
+	SKU   string
+	Lines []MapLine
+	Auto  bool // made by auto-mapping
+}
+
+// StoreCodes are the SQL Account codes a store's invoices use.
+type StoreCodes struct {
+	StoreID                                                                int64
+	Customer, Location, Project, Voucher, Discount, Shipping, Fee, Payment string
+}
+
+// PostMode is what Post Order posts: the selected orders, or every unposted order of the tab.
+type PostMode string
+
+const (
+	PostManual PostMode = "manual"
+	PostAll    PostMode = "all"
+)
+
+// PostSettings are how orders are posted to SQL Account.
+type PostSettings struct {
+	Mode             PostMode
+	Tax              string  // tax code on stock lines; "" for none
+	TaxRate          float64 // percent
+	TaxInclusive     bool    // the marketplace prices include the tax
+	IncludeCancelled bool
+}
+
+// AutoMatch is a mapping auto-mapping proposes for a person to confirm.
+type AutoMatch struct {
+	SKU, Name, StockCode, UOM, Why string
+}
+
+// SKUInfo is one platform SKU seen on orders, for the Mapping screen.
+type SKUInfo struct {
+	SKU, Name string
+	Orders    int
+	Mapping   *Mapping // nil when unmapped
+}
