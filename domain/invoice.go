@@ -23,14 +23,12 @@ type Invoice struct {
 	Lines                                                 []InvoiceLine
 }
 
-// Amount is the document amount: the lines, plus their tax when prices exclude it.
+// Amount is the document amount: the lines and their tax. (A line's Amount excludes its tax
+// even when its prices were tax-inclusive: the tax was taken out of them.)
 func (inv Invoice) Amount() Money {
 	m := Money{Currency: inv.Currency}
 	for _, l := range inv.Lines {
-		m.Minor += l.Amount.Minor
-		if !l.TaxInclusive {
-			m.Minor += l.TaxAmt.Minor
-		}
+		m.Minor += l.Amount.Minor + l.TaxAmt.Minor
 	}
 	return m
 }
