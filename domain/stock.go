@@ -1,6 +1,9 @@
 package domain
 
-import "strings"
+import (
+	"strings"
+	"time"
+)
 
 // StockUOM is one unit of measure of a SQL Account stock item: its rate to the base unit, its
 // reference price and barcode.
@@ -107,4 +110,38 @@ type SKUInfo struct {
 	SKU, Name string
 	Orders    int
 	Mapping   *Mapping // nil when unmapped
+}
+
+// SQLAccConfig is how Kedai reaches a SQL Account install's API: its root URL, the API user's
+// keys, and the SigV4 region and service of that install.
+type SQLAccConfig struct {
+	URL, AccessKey, SecretKey, Region, Service string
+}
+
+// PostState is where one posting attempt of an order stands.
+type PostState string
+
+const (
+	PostSending PostState = "sending" // written before the invoice is sent; left so by a crash
+	PostPosted  PostState = "posted"
+	PostFailed  PostState = "failed"
+)
+
+// PostAttempt is one attempt to post one order, as the journal keeps it.
+type PostAttempt struct {
+	ID, RunID, OrderID    int64
+	OrderNo, Store, DocNo string
+	State                 PostState
+	DocKey                int64
+	Message               string
+	At                    time.Time
+	Version               time.Time // the order's updated time that was posted
+}
+
+// PostRun is one run of Post Order.
+type PostRun struct {
+	ID             int64
+	At             time.Time
+	Posted, Failed int
+	Running        bool // attempts still sending
 }
