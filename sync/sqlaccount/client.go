@@ -104,12 +104,13 @@ func checkURL(raw string) (string, error) {
 	if raw == "" {
 		return "", errors.New("the SQL Account URL is missing (for SQL Account's cloud API: https://api.sql.my)")
 	}
+	if strings.Contains(raw, "@") {
+		// Not echoed: what stands before the @ may be a password.
+		return "", errors.New("the SQL Account URL must not hold a user name or password (user@host): the access key and secret key go in their own fields")
+	}
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return "", fmt.Errorf("the SQL Account URL %q is not an http(s) address such as https://api.sql.my", raw)
-	}
-	if u.User != nil {
-		return "", errors.New("the SQL Account URL must not hold a user name or password: the access key and secret key go in their own fields")
 	}
 	if u.RawQuery != "" || u.Fragment != "" || u.ForceQuery {
 		return "", fmt.Errorf("the SQL Account URL %q must not carry a query (?...) or fragment (#...)", u.Scheme+"://"+u.Host+u.Path)

@@ -26,27 +26,27 @@ func (c *Client) Version(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	_, recs, err := records(r, a)
-	if err != nil {
-		return "", err
-	}
 	var v struct {
 		Version lenient.String `json:"version"`
 	}
-	switch {
-	case len(recs) == 1:
-		if err := json.Unmarshal(recs[0], &v); err != nil {
-			return "", badAnswer(r, a.status, "%v", err)
+	var alt struct { // {"data":"5.2025..."} or {"version":"5.2025..."}
+		Data    json.RawMessage `json:"data"`
+		Version lenient.String  `json:"version"`
+	}
+	if json.Unmarshal(a.body, &alt) == nil && (alt.Version != "" || bytes.HasPrefix(bytes.TrimSpace(alt.Data), []byte(`"`))) {
+		v.Version = alt.Version
+		var s string
+		if json.Unmarshal(alt.Data, &s) == nil && s != "" {
+			v.Version = lenient.String(s)
 		}
-	default: // {"data":"5.2025..."} or {"version":"5.2025..."}
-		var alt struct {
-			Data    lenient.String `json:"data"`
-			Version lenient.String `json:"version"`
+	} else {
+		_, recs, err := records(r, a)
+		if err != nil {
+			return "", err
 		}
-		if json.Unmarshal(a.body, &alt) == nil {
-			v.Version = alt.Version
-			if alt.Data != "" {
-				v.Version = alt.Data
+		if len(recs) > 0 {
+			if err := json.Unmarshal(recs[0], &v); err != nil {
+				return "", badAnswer(r, a.status, "%v", err)
 			}
 		}
 	}
