@@ -40,6 +40,11 @@ func (s *Screen) actionBar() fyne.CanvasObject {
 		s.actionButtons[a] = b
 		objs = append(objs, b)
 	}
+	post := widgets.NewButton(domain.ActPost.Title(), func() { s.PostOrders() })
+	post.Icon = theme.UploadIcon()
+	post.Importance = widget.HighImportance
+	s.actionButtons[domain.ActPost] = post
+	objs = append(objs, post)
 	for _, a := range []domain.Action{domain.ActPickList, domain.ActPrintAWB, domain.ActManifest} {
 		b := widgets.NewButton(a.Title(), func() { s.Print(printed[a]) })
 		b.Icon = theme.DocumentPrintIcon()
@@ -58,12 +63,18 @@ func (s *Screen) showActions() {
 	for _, a := range domain.TabActions(s.q.Tab) {
 		offered[a] = true
 	}
+	offered[domain.ActPost] = offered[domain.ActPost] && s.Posting != nil
 	for a, b := range s.actionButtons {
 		if offered[a] {
 			b.Show()
 		} else {
 			b.Hide()
 		}
+	}
+	if offered[domain.ActPost] {
+		s.posting.box.Show()
+	} else {
+		s.posting.box.Hide()
 	}
 }
 

@@ -75,6 +75,9 @@ type selection struct {
 
 func (s *selection) clear() { s.all, s.ids = false, map[int64]bool{} }
 
+// any reports whether anything is checked.
+func (s *selection) any() bool { return s.all || len(s.ids) > 0 }
+
 func (s *selection) checked(id int64) bool { return s.all != s.ids[id] }
 
 func (s *selection) toggle(id int64) {

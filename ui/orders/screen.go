@@ -88,6 +88,13 @@ type Screen struct {
 
 	printDialog *widgets.PrintDialog
 
+	posting  poster
+	history  *History
+	archived *widget.Check
+
+	// Posting posts orders to SQL Account (nil: Post Order is not offered).
+	Posting Posting
+
 	// Printing makes and prints documents; Exporter writes Excel files (nil: not offered).
 	Printing widgets.Printing
 	Exporter Exporter
@@ -189,6 +196,13 @@ func (s *Screen) build() {
 	})
 	s.sortSel.SetSelectedIndex(0)
 
+	// Archived shows the posted orders (unchanged since they were posted) instead of the others.
+	s.archived = widget.NewCheck("Archived", func(on bool) {
+		if on != s.q.Archived {
+			s.q.Archived = on
+			s.filtersChanged()
+		}
+	})
 	columns := widget.NewButtonWithIcon("Columns", theme.ListIcon(), nil)
 	columns.OnTapped = func() { s.showColumns(columns) }
 	clear := widget.NewButtonWithIcon("Clear filters", theme.ContentClearIcon(), s.ClearFilters)
@@ -234,8 +248,9 @@ func (s *Screen) build() {
 	}
 	search := container.NewBorder(nil, nil, nil, container.NewHBox(wide(s.platform, 160), wide(s.store, 220)), s.search)
 	filters := container.NewBorder(nil, nil, container.NewHBox(dates(s.from), dates(s.to), wide(s.sortSel, 230)),
-		container.NewHBox(columns, clear))
-	selBar := container.NewBorder(nil, nil, container.NewHBox(s.selectAll, s.selInfo), s.actionBar())
+		container.NewHBox(s.archived, columns, clear))
+	selBar := container.NewBorder(nil, nil, container.NewHBox(s.selectAll, s.selInfo),
+		container.NewHBox(s.actionBar(), s.postBar()))
 	s.list = container.NewBorder(
 		container.NewVBox(container.NewHScroll(container.NewHBox(tabs...)), search, filters, s.errLabel, selBar),
 		nil, nil, nil, s.table)
@@ -362,6 +377,8 @@ func (s *Screen) ClearFilters() {
 	s.from.SetDate(nil)
 	s.to.SetDate(nil)
 	s.q.Search, s.q.From, s.q.To, s.q.Platform, s.q.StoreIDs = "", time.Time{}, time.Time{}, "", nil
+	s.q.Archived = false
+	s.archived.SetChecked(false)
 	s.platform.SetSelectedIndex(0)
 	s.fillStores()
 	s.filtersChanged()

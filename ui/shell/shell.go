@@ -208,6 +208,12 @@ func (s *Shell) UseDocuments(docs Documents) {
 	s.Settings.Use(docs)
 }
 
+// UsePosting offers Post Order, its status light and history on the Orders screen; call it
+// before Start.
+func (s *Shell) UsePosting(p orders.Posting) {
+	s.Orders.Posting = p
+}
+
 // Runner is the shell's bridge between background work and widgets (tests wait on it).
 func (s *Shell) Runner() *widgets.Runner { return s.run }
 

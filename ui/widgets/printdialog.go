@@ -168,7 +168,7 @@ func (p *PrintDialog) build() {
 		form.Append("Page size", p.Page)
 	}
 	form.Append("Printer", container.NewVBox(p.Printer, p.Other))
-	note := widget.NewLabel(fmt.Sprintf("%s selected. Kedai keeps every document it makes, so it can be printed again from Settings > Print history.", plural(len(p.ids), "order")))
+	note := widget.NewLabel(fmt.Sprintf("%s selected. Kedai keeps every document it makes, so it can be printed again from Settings > Print history.", Plural(len(p.ids), "order")))
 	note.Wrapping = fyne.TextWrapWord
 	if p.doc == domain.DocAWB {
 		note.SetText(note.Text + " Labels print exactly as the platform made them, at 100%.")
@@ -409,7 +409,7 @@ func (p *PrintDialog) work(doing string, then func(ctx context.Context, made dom
 				return
 			}
 			if made != nil && len(made.Skipped) > 0 {
-				msg += fmt.Sprintf(" Left out %s: %s", plural(len(made.Skipped), "order"), strings.Join(made.Skipped, "; "))
+				msg += fmt.Sprintf(" Left out %s: %s", Plural(len(made.Skipped), "order"), strings.Join(made.Skipped, "; "))
 			}
 			p.Status.SetText(msg)
 			p.Status.Importance = widget.SuccessImportance
@@ -460,7 +460,8 @@ func (p *PrintDialog) Close() {
 	p.d.Hide()
 }
 
-func plural(n int, word string) string {
+// Plural is a count with its word: "1 order", "1,200 orders".
+func Plural(n int, word string) string {
 	if n == 1 {
 		return "1 " + word
 	}
