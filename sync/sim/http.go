@@ -20,12 +20,14 @@ import (
 //	/shopee/api/v2/...        Shopee (the partner host), incl. /api/v2/shop/auth_partner
 //	/tiktok/...               TikTok Shop API root, /tiktok/api/v2/token/* (auth host), /tiktok/open/authorize
 //	/_sim/...                 control: credentials, clock, faults, generate, step (see serveControl)
+//	/sqlacc/...               the SQL Account API root (SQLAcc)
 func (s *Sim) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/lazada/", s.serveLazada)
 	mux.HandleFunc("/shopee/", s.serveShopee)
 	mux.HandleFunc("/tiktok/", s.serveTikTok)
 	mux.HandleFunc("/_sim/", s.serveControl)
+	mux.Handle("/sqlacc/", http.StripPrefix("/sqlacc", s.sqlacc.Handler()))
 	return mux
 }
 

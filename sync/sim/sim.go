@@ -28,6 +28,8 @@ type Options struct {
 	Start    time.Time // the clock's start; zero = time.Now()
 	Manual   bool      // clock moves only via Clock().Advance/Set; otherwise it runs with the wall clock from Start
 	Redirect string    // the registered OAuth callback of every app (default DefaultRedirect)
+
+	SQLAcc SQLAccOptions // the SQL Account under /sqlacc; no keys = the demo keys, no seed = the demo company
 }
 
 // App is the one app the simulator registers per platform. For Shopee Key is the partner_id
@@ -64,7 +66,8 @@ type Sim struct {
 	last   map[string]*grant // platform|shop: the credentials /_sim/credentials hands out
 	rates  Rates
 
-	awb awbState // AWB documents and links (awb.go)
+	awb    awbState // AWB documents and links (awb.go)
+	sqlacc *SQLAcc  // the SQL Account API (sqlacc.go)
 
 	fmu    sync.Mutex
 	faults map[domain.Platform][]*Fault
@@ -123,6 +126,7 @@ func New(opt Options) *Sim {
 		faults:  map[domain.Platform][]*Fault{},
 		reqs:    map[domain.Platform][]Request{},
 	}
+	s.sqlacc = newSimSQLAcc(opt.SQLAcc, s.clock.Now)
 	r := mrand.New(mrand.NewPCG(uint64(opt.Seed), 0x6170702d63726564))
 	s.apps[domain.Lazada] = App{Platform: domain.Lazada, Key: fmt.Sprint(100000 + r.IntN(900000)), Secret: randAlnum(r, 32)}
 	s.apps[domain.Shopee] = App{Platform: domain.Shopee, Key: fmt.Sprint(2000000 + r.IntN(8000000)), Secret: randHex(r, 64)}
