@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/kedai-app/kedai/domain"
+	"github.com/kedai-app/kedai/ui/mapping"
 	"github.com/kedai-app/kedai/ui/widgets"
 )
 
@@ -33,6 +34,8 @@ type View struct {
 	actions Actions
 	win     fyne.Window
 	run     *widgets.Runner
+	mapper  mapping.Mapper // nil: items have no mapping button
+	mapDlg  *mapping.MapDialog
 
 	// OnBack returns to the list.
 	OnBack func()
@@ -101,6 +104,9 @@ func New(src Source, actions Actions, win fyne.Window, run *widgets.Runner) *Vie
 
 // Content is the view's widget tree.
 func (v *View) Content() fyne.CanvasObject { return v.root }
+
+// UseMapping gives every item a button that maps its SKU to a SQL Account stock item.
+func (v *View) UseMapping(m mapping.Mapper) { v.mapper = m }
 
 // Visible reports whether the view is on screen.
 func (v *View) Visible() bool { return v.root.Visible() }
@@ -199,7 +205,7 @@ func (v *View) render(shopID string) {
 	}
 	v.items.RemoveAll()
 	for _, g := range o.PackageGroups() {
-		v.items.Add(packagePanel(g))
+		v.items.Add(packagePanel(g, v.mapButton))
 	}
 	v.root.Refresh()
 }
@@ -302,7 +308,22 @@ func labelled(label, value string) string {
 	return label + value
 }
 
-func packagePanel(g domain.PackageGroup) fyne.CanvasObject {
+// mapButton is an item's mapping button: the map dialog for its SKU, then the order again with
+// what it is mapped to now. nil when there is nothing to map with, or no SKU to map.
+func (v *View) mapButton(l ItemLine) fyne.CanvasObject {
+	if v.mapper == nil || l.SKU == "" {
+		return nil
+	}
+	sku, name := l.SKU, joinParts(l.Name, l.Variation)
+	return mapping.NewItemButton(l.StockCode, func() {
+		v.mapDlg = mapping.ShowMapDialog(v.win, v.run, v.mapper, sku, name, v.Reload)
+	})
+}
+
+// MapDialog is the last map dialog an item's button opened (tests).
+func (v *View) MapDialog() *mapping.MapDialog { return v.mapDlg }
+
+func packagePanel(g domain.PackageGroup, mapButton func(ItemLine) fyne.CanvasObject) fyne.CanvasObject {
 	title, sub := PackageTitle(g.Package)
 	rows := container.NewVBox()
 	for _, l := range Lines(g.Items) {
@@ -317,6 +338,9 @@ func packagePanel(g domain.PackageGroup) fyne.CanvasObject {
 			right = append(right, container.NewCenter(widgets.NewBadge(b, widgets.BadgeRed)))
 		}
 		right = append(right, price)
+		if b := mapButton(l); b != nil {
+			right = append(right, container.NewCenter(b))
+		}
 		if len(rows.Objects) > 0 {
 			rows.Add(widget.NewSeparator())
 		}
