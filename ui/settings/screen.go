@@ -1,17 +1,20 @@
 // Package settings is the Settings screen: the printer and paper for each document, the print
-// history, from which a kept document can be printed again, and the scan station's scanner and
-// sounds.
+// history, from which a kept document can be printed again, the scan station's scanner and
+// sounds, and SQL Account: the connection, its test, the sync of stock items and codes, and how
+// orders are posted.
 package settings
 
 import (
 	"context"
 	"fmt"
+	"image/color"
 	"net/url"
 	"path/filepath"
 	"slices"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -42,6 +45,7 @@ type Screen struct {
 	list     *widget.List
 	Status   *widget.Label
 	station  *StationCard
+	sqlacc   *SQLAccCard
 	root     fyne.CanvasObject
 }
 
@@ -114,8 +118,15 @@ func (s *Screen) build() {
 		container.NewVBox(form, container.NewHBox(refresh), s.Status))
 	history := widget.NewCard("Print history", "Every document printed or saved. A document is kept so it can be printed again.", nil)
 	s.station = s.buildStation()
-	top := container.NewGridWithColumns(2, printers, s.station.card)
-	s.root = container.NewBorder(top, nil, nil, nil, container.NewBorder(history, nil, nil, nil, s.list))
+	s.sqlacc = s.buildSQLAcc()
+	// The cards scroll as one page; the history keeps a list of its own, tall enough to read.
+	tall := canvas.NewRectangle(color.Transparent)
+	tall.SetMinSize(fyne.NewSize(0, 260))
+	historyBox := container.NewBorder(history, nil, nil, nil, container.NewStack(tall, s.list))
+	s.root = container.NewVScroll(container.NewVBox(
+		container.NewGridWithColumns(2, printers, s.station.card),
+		container.NewGridWithColumns(2, s.sqlacc.card, s.sqlacc.postingCard),
+		historyBox))
 }
 
 // HistoryLine is how one print job reads in the history.
@@ -132,10 +143,12 @@ func HistoryLine(j domain.PrintJob) string {
 
 var myt = time.FixedZone("MYT", 8*3600)
 
-// Reload reads the printers, each document's choices, the history and the scanner settings.
+// Reload reads the printers, each document's choices, the history, the scanner settings and the
+// SQL Account settings.
 func (s *Screen) Reload() {
 	s.load(true)
 	s.station.load()
+	s.sqlacc.load()
 }
 
 // load reads the screen's data; tell says whether the status line reports what was found (not
