@@ -506,7 +506,7 @@ func loadOrder(ctx context.Context, db querier, id int64) (domain.Order, error) 
 
 	rows, err := db.QueryContext(ctx, `SELECT id, platform_item_id, product_id, sku_id, sku, shop_sku, name, variation,
 		qty, unit_price, paid_price, seller_discount, platform_discount, status, package_id, cancelled, cancel_reason,
-		cancelled_by, return_status, image_url FROM items WHERE order_id = ? ORDER BY line`, id)
+		cancelled_by, return_status, image_url, `+itemStockCodes+` FROM items WHERE order_id = ? ORDER BY line`, id)
 	if err != nil {
 		return o, err
 	}
@@ -515,7 +515,7 @@ func loadOrder(ctx context.Context, db querier, id int64) (domain.Order, error) 
 		var unit, paid, sd, pd int64
 		if err := rows.Scan(&it.ID, &it.PlatformItemID, &it.ProductID, &it.SKUID, &it.SKU, &it.ShopSKU, &it.Name,
 			&it.Variation, &it.Qty, &unit, &paid, &sd, &pd, &it.Status, &it.PackageID, &it.Cancelled,
-			&it.CancelReason, &it.CancelledBy, &it.ReturnStatus, &it.ImageURL); err != nil {
+			&it.CancelReason, &it.CancelledBy, &it.ReturnStatus, &it.ImageURL, &it.StockCode); err != nil {
 			rows.Close()
 			return o, err
 		}
