@@ -56,14 +56,16 @@ type Screen struct {
 	// OpenURL opens a page in the system browser (the app's OpenURL in the window).
 	OpenURL func(string) error
 
-	rows       []Row
-	link       *linkDialog   // the last link dialog opened
-	shipDialog dialog.Dialog // the last shipping choice opened
-	list       *widget.List
-	summary    *widget.Label
-	errText    *widget.Label
-	root       fyne.CanvasObject
-	gen        int
+	rows        []Row
+	codes       CodeBook      // nil: no Codes… buttons
+	codesDialog *CodesDialog  // the last codes dialog opened
+	link        *linkDialog   // the last link dialog opened
+	shipDialog  dialog.Dialog // the last shipping choice opened
+	list        *widget.List
+	summary     *widget.Label
+	errText     *widget.Label
+	root        fyne.CanvasObject
+	gen         int
 }
 
 // New builds the screen.
@@ -191,13 +193,14 @@ type row struct {
 	dot                           *canvas.Circle
 	name, platform, state, counts *widget.Label
 	syncBtn, relinkBtn, shipBtn   *widget.Button
+	codesBtn                      *widget.Button
 }
 
 func newRow() fyne.CanvasObject {
 	r := &row{dot: canvas.NewCircle(widgets.BadgeGrey), name: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		platform: widget.NewLabel(""), state: widget.NewLabel(""), counts: widget.NewLabel(""),
 		syncBtn: widget.NewButtonWithIcon("Sync now", theme.ViewRefreshIcon(), nil), relinkBtn: widget.NewButtonWithIcon("Link again", theme.LoginIcon(), nil),
-		shipBtn: widget.NewButton("", nil)}
+		shipBtn: widget.NewButton("", nil), codesBtn: widget.NewButtonWithIcon("Codes…", theme.SettingsIcon(), nil)}
 	r.state.Truncation = fyne.TextTruncateEllipsis
 	r.ExtendBaseWidget(r)
 	return r
@@ -207,7 +210,7 @@ func (r *row) CreateRenderer() fyne.WidgetRenderer {
 	dot := container.NewGridWrap(fyne.NewSquareSize(14), r.dot)
 	left := container.NewHBox(container.NewCenter(dot), container.NewGridWrap(fyne.NewSize(220, r.name.MinSize().Height), r.name),
 		container.NewGridWrap(fyne.NewSize(140, r.platform.MinSize().Height), r.platform))
-	right := container.NewHBox(r.counts, r.shipBtn, r.syncBtn, r.relinkBtn)
+	right := container.NewHBox(r.counts, r.shipBtn, r.codesBtn, r.syncBtn, r.relinkBtn)
 	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, left, right, r.state))
 }
 
@@ -240,6 +243,12 @@ func (s *Screen) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 		r.relinkBtn.Hide()
 	}
 	store := x.Store
+	if s.codes == nil {
+		r.codesBtn.Hide()
+	} else {
+		r.codesBtn.Show()
+		r.codesBtn.OnTapped = func() { s.ShowCodes(store) }
+	}
 	r.relinkBtn.OnTapped = func() {
 		s.ShowLink(domain.LinkRequest{Platform: store.Platform, Name: store.Name, Region: store.Region, Relink: store.ID})
 	}
