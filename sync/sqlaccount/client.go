@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -231,11 +232,11 @@ func (c *Client) transportError(r request, err error, sent bool) error {
 	var op *net.OpError
 	var te interface{ Timeout() bool }
 	switch {
+	case !sent && (errors.As(err, &dns) || (errors.As(err, &op) && op.Op == "dial")):
+		e.Message = c.scrub(inner.Error()) // nothing was sent
 	case errors.As(err, &te) && te.Timeout():
 		e.Message = "no answer in time: " + c.scrub(inner.Error())
 		e.sent = true
-	case !sent && (errors.As(err, &dns) || (errors.As(err, &op) && op.Op == "dial")):
-		e.Message = c.scrub(inner.Error())
 	default:
 		e.Message = "the connection ended without an answer: " + c.scrub(inner.Error())
 		e.sent = true
@@ -249,8 +250,7 @@ func retryAfter(h string, now time.Time) time.Duration {
 	if h == "" {
 		return 0
 	}
-	var secs int
-	if _, err := fmt.Sscanf(h, "%d", &secs); err == nil && fmt.Sprint(secs) == h {
+	if secs, err := strconv.Atoi(h); err == nil {
 		return time.Duration(max(secs, 0)) * time.Second
 	}
 	if t, err := http.ParseTime(h); err == nil && t.After(now) {

@@ -433,3 +433,36 @@ func TestFlagSpellings(t *testing.T) {
 		t.Error("accepted maybe")
 	}
 }
+
+func TestNoAnswerInTime(t *testing.T) {
+	var posts atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			posts.Add(1)
+		}
+		time.Sleep(300 * time.Millisecond)
+	}))
+	defer srv.Close()
+	c, err := New(Config{URL: srv.URL, AccessKey: testAccess, SecretKey: testSecret}, &http.Client{Timeout: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.wait = time.Millisecond
+	_, err = c.CreateInvoice(context.Background(), sampleInvoice())
+	noSecret(t, err)
+	// The create may have been made: the client looked the number up (which got no answer either)
+	// and says the create got none.
+	if !errors.Is(err, ErrUnreachable) || !strings.Contains(err.Error(), "gave no answer to POST /salesinvoice: no answer in time") || posts.Load() != 1 {
+		t.Errorf("got %v after %d posts", err, posts.Load())
+	}
+}
+
+func TestRetryAfter(t *testing.T) {
+	now := time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+	for h, want := range map[string]time.Duration{"": 0, "3": 3 * time.Second, "-1": 0, "soon": 0,
+		now.Add(time.Minute).Format(http.TimeFormat): time.Minute, now.Add(-time.Minute).Format(http.TimeFormat): 0} {
+		if got := retryAfter(h, now); got != want {
+			t.Errorf("%q: %v, want %v", h, got, want)
+		}
+	}
+}
