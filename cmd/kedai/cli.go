@@ -15,6 +15,7 @@ import (
 	"github.com/kedai-app/kedai/domain"
 	"github.com/kedai-app/kedai/sync/db"
 	"github.com/kedai-app/kedai/sync/demo"
+	"github.com/kedai-app/kedai/sync/demo/live"
 )
 
 func cmdDemo(args []string, stdout io.Writer) error {
@@ -42,6 +43,9 @@ func cmdDemo(args []string, stdout io.Writer) error {
 	}
 	start := time.Now()
 	err = demo.Create(ctx, d, demo.Options{Orders: *n, Seed: *seed, Now: time.Now()}, nil)
+	if err == nil {
+		err = live.SetUpAccounts(ctx, d, time.Now())
+	}
 	if cerr := d.Close(); err == nil {
 		err = cerr
 	}

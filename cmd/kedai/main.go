@@ -26,12 +26,15 @@ func commands() []command {
 	return []command{
 		{"demo", "demo --db FILE [--orders N] [--seed N]   create a demo workspace", cmdDemo},
 		{"orders", "orders --db FILE [--tab SLUG] [--search Q] [--json]   list orders", cmdOrders},
-		{"store", "store add --db FILE --platform lazada|shopee|tiktok --name NAME --region MY --base-url URL --app-key K --app-secret S [--shop-id ID] [--shop-cipher C] --access-token T --refresh-token R [--days N]", cmdStore},
+		{"store", "store add --db FILE --platform lazada|shopee|tiktok --name NAME --region MY --base-url URL --app-key K --app-secret S [--shop-id ID] [--shop-cipher C] --access-token T --refresh-token R [--days N]\n       kedai store codes --db FILE --store NAME --customer CODE [--location L] [--project P] [--voucher ITEM] [--discount ITEM] [--shipping ITEM] [--fee ITEM] [--payment METHOD]", cmdStore},
 		{"sync", "sync --db FILE [--once]   sync the linked stores headless", cmdSync},
 		{"sim", "sim --listen ADDR [--seed N] [--orders N]   run the marketplace simulators", cmdSim},
 		{"action", "action pack|to-ship|repack|deliver --db FILE --orders NO,NO [--shipping pickup|dropoff]", cmdAction},
 		{"print", "print picklist|picklist-summary|awb|manifest --db FILE (--orders NO,NO | --tab SLUG) (--printer NAME | --out FILE.pdf) [--page a4|a6|4x6] [--order date|store|sku] [--label thermal|normal] [--format pdf|zpl]", cmdPrint},
 		{"export", "export --db FILE (--orders NO,NO | --tab SLUG) --out FILE.xlsx   orders to Excel", cmdExport},
+		{"sqlacc", "sqlacc set --db FILE --url URL --access-key K --secret-key S [--region R] [--service S]\n       kedai sqlacc sync --db FILE   pull stock items, customers, locations, projects, taxes, payment methods", cmdSQLAcc},
+		{"map", "map --db FILE --sku SKU --stock CODE [--uom UOM]   map a platform SKU to a stock item\n       kedai map auto --db FILE [--yes]   list automatic matches; --yes applies them", cmdMap},
+		{"post", "post --db FILE [--tab shipped|delivered|completed] [--orders NO,NO] [--include-cancelled]   post orders to SQL Account as invoices", cmdPost},
 	}
 }
 

@@ -23,8 +23,11 @@ import (
 )
 
 func cmdStore(args []string, stdout io.Writer) error {
+	if len(args) > 0 && args[0] == "codes" {
+		return cmdStoreCodes(args[1:], stdout)
+	}
 	if len(args) == 0 || args[0] != "add" {
-		return errors.New("usage: kedai store add --db FILE --platform lazada|shopee|tiktok --name NAME ... (see kedai help)")
+		return errors.New("usage: kedai store add|codes --db FILE ... (see kedai help)")
 	}
 	fs := flags("store add")
 	path := fs.String("db", "", "data file (created if missing)")

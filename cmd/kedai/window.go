@@ -28,6 +28,7 @@ import (
 	"github.com/kedai-app/kedai/sync/demo"
 	"github.com/kedai-app/kedai/sync/demo/live"
 	"github.com/kedai-app/kedai/sync/engine"
+	"github.com/kedai-app/kedai/sync/sqlaccount"
 	"github.com/kedai-app/kedai/ui/shell"
 	"github.com/kedai-app/kedai/ui/sound"
 	"github.com/kedai-app/kedai/ui/widgets"
@@ -95,6 +96,7 @@ func runWindow(args []string) error {
 			return
 		}
 		sh.UseDocuments(documents.New(d, e.Labels, nil))
+		sh.UsePosting(sqlaccount.Desk{DB: d})
 		go func() { // opening the sound device can take a moment
 			clips, err := sound.Decode(assets.Sounds, "sounds")
 			if err != nil {
@@ -230,6 +232,9 @@ func createDemo(ctx context.Context, path string, n int, progress func(done, tot
 		return err
 	}
 	err = demo.Create(ctx, d, demo.Options{Orders: n, Seed: time.Now().UnixNano(), Now: time.Now()}, progress)
+	if err == nil {
+		err = live.SetUpAccounts(ctx, d, time.Now())
+	}
 	if cerr := d.Close(); err == nil {
 		err = cerr
 	}

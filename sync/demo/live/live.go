@@ -4,6 +4,7 @@ package live
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -81,6 +82,15 @@ func Start(ctx context.Context, d *db.DB) (*Live, error) {
 			stop()
 			return nil, err
 		}
+	}
+	if cfg, err := d.SQLAccConfig(ctx); err == nil && isDemoAccounts(cfg) {
+		stopAccounts, err := startAccounts(ctx, d, demoStores)
+		if err != nil {
+			stop()
+			return nil, err
+		}
+		stopMarkets := stop
+		stop = func() error { return errors.Join(stopAccounts(), stopMarkets()) }
 	}
 	liveCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	s.Live(liveCtx)
