@@ -97,11 +97,16 @@ func (c *Client) list(ctx context.Context, path string, filter url.Values, each 
 		if progress != nil {
 			progress(done)
 		}
-		limit := PageSize
-		if env.Pagination != nil && env.Pagination.Limit > 0 && int(env.Pagination.Limit) < limit {
-			limit = int(env.Pagination.Limit)
+		limit, total := PageSize, 0
+		if p := env.Pagination; p != nil {
+			if p.Limit > 0 && int(p.Limit) < limit {
+				limit = int(p.Limit)
+			}
+			total = int(p.Total)
 		}
-		if len(recs) < limit || (env.Pagination != nil && env.Pagination.Total > 0 && done >= int(env.Pagination.Total)) {
+		// The end: an empty page, the stated total reached, or a short page when no total says
+		// more are left (a server paging by less than it states still gets read to the end).
+		if len(recs) == 0 || (total > 0 && done >= total) || (len(recs) < limit && total <= done) {
 			return nil
 		}
 	}

@@ -23,7 +23,7 @@ type envelope struct {
 }
 
 // records reads an answer's records: "data" as an array or a single object (both are seen), or
-// a bare array. A missing or null "data" is no records.
+// a bare array. A null or empty "data" is no records; a missing one is a bad answer.
 func records(r request, a answer) (envelope, []json.RawMessage, error) {
 	body := bytes.TrimSpace(a.body)
 	var env envelope
@@ -35,6 +35,15 @@ func records(r request, a answer) (envelope, []json.RawMessage, error) {
 	case body[0] == '{':
 		if err := json.Unmarshal(body, &env); err != nil {
 			return env, nil, badAnswer(r, a.status, "%v", err)
+		}
+		// An answer without "data" at all is not an empty list: taking it for one would make a
+		// pull replace the stock items with nothing.
+		var keys map[string]json.RawMessage
+		_ = json.Unmarshal(body, &keys)
+		if _, ok := keys["data"]; !ok {
+			if _, ok := keys["Data"]; !ok {
+				return env, nil, badAnswer(r, a.status, "it has no \"data\"")
+			}
 		}
 	default:
 		return env, nil, badAnswer(r, a.status, "the answer is not JSON (it starts %q)", clip(string(body[:min(len(body), 40)])))

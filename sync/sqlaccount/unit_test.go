@@ -404,6 +404,35 @@ func TestPagingFollowsShortPagesAndRefusesALoop(t *testing.T) {
 		t.Fatalf("%d codes, offsets %v, err %v", len(codes), offsets, err)
 	}
 
+	// A server that pages by 20 without saying so, but states the total, is read to the end.
+	offsets = nil
+	c, _ = testClient(t, func(w http.ResponseWriter, r *http.Request) {
+		off := r.URL.Query().Get("offset")
+		offsets = append(offsets, off)
+		n := map[string]int{"0": 20, "20": 20, "40": 5}[off]
+		recs := make([]map[string]any, n)
+		for i := range recs {
+			recs[i] = map[string]any{"code": off + "-" + string(rune('a'+i))}
+		}
+		json.NewEncoder(w).Encode(map[string]any{"pagination": map[string]any{"total": 45}, "data": recs})
+	})
+	codes, err = c.Codes(context.Background(), domain.CodeLocation)
+	if err != nil || len(codes) != 45 || strings.Join(offsets, ",") != "0,20,40" {
+		t.Fatalf("%d codes, offsets %v, err %v", len(codes), offsets, err)
+	}
+
+	// An answer without data is not an empty list.
+	c, _ = testClient(t, func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, `{"pagination":{"total":0}}`) })
+	if _, err := c.StockItems(context.Background(), nil); !errors.Is(err, ErrBadAnswer) || !strings.Contains(err.Error(), `no "data"`) {
+		t.Errorf("no data: %v", err)
+	}
+	c, _ = testClient(t, func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, `{"pagination":{"total":0},"data":[]}`)
+	})
+	if items, err := c.StockItems(context.Background(), nil); err != nil || len(items) != 0 {
+		t.Errorf("empty list: %v %v", items, err)
+	}
+
 	c, _ = testClient(t, func(w http.ResponseWriter, r *http.Request) {
 		recs := make([]map[string]any, PageSize)
 		for i := range recs {
