@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -114,23 +113,13 @@ func (s *Screen) Rows() []domain.SKUInfo { return s.rows }
 // FocusSearch puts the cursor in the search field (Ctrl+F).
 func (s *Screen) FocusSearch() { s.win.Canvas().Focus(s.Search) }
 
-// Shortcuts are the screen's keyboard shortcuts, for the shell's menu; they act only while the
-// screen is on show (visible says when).
-func (s *Screen) Shortcuts(visible func() bool) []*fyne.MenuItem {
-	item := func(label string, key fyne.KeyName, mod fyne.KeyModifier, fn func()) *fyne.MenuItem {
-		m := fyne.NewMenuItem(label, func() {
-			if visible == nil || visible() {
-				fn()
-			}
-		})
-		m.Shortcut = &desktop.CustomShortcut{KeyName: key, Modifier: mod}
-		return m
-	}
-	return []*fyne.MenuItem{
-		item("Find SKU", fyne.KeyF, fyne.KeyModifierShortcutDefault, s.FocusSearch),
-		item("Map Selected SKU…", fyne.KeyM, fyne.KeyModifierShortcutDefault, s.MapCurrent),
-		item("Auto Map…", fyne.KeyM, fyne.KeyModifierShortcutDefault|fyne.KeyModifierShift, s.ShowAuto),
-	}
+// Keys are the screen's keys, for the window's list of keyboard shortcuts. Ctrl+F is the
+// window's find: on this screen it calls FocusSearch.
+var Keys = [][2]string{
+	{"Ctrl+F", "Mapping: find a SKU or product name"},
+	{"↓ / ↑", "Mapping: from the search into the list, and through it"},
+	{"Enter / Delete", "Mapping: map the SKU / unmap it (asks first)"},
+	{"Enter / Esc", "Map dialog: choose the highlighted stock item / close"},
 }
 
 func (s *Screen) filter() string {
