@@ -124,9 +124,52 @@ func (s *Screen) build() {
 	tall.SetMinSize(fyne.NewSize(0, 260))
 	historyBox := container.NewBorder(history, nil, nil, nil, container.NewStack(tall, s.list))
 	s.root = container.NewVScroll(container.NewVBox(
-		container.NewGridWithColumns(2, printers, s.station.card),
-		container.NewGridWithColumns(2, s.sqlacc.card, s.sqlacc.postingCard),
+		container.New(&pairLayout{}, printers, s.station.card),
+		container.New(&pairLayout{}, s.sqlacc.card, s.sqlacc.postingCard),
 		historyBox))
+}
+
+// pairLayout puts two cards side by side, halving the width, when the width holds both; else
+// one under the other, so a laptop's window is never held wider than its screen. Its minimum
+// height follows the last layout, so the page scrolls only as far as the cards reach.
+type pairLayout struct{ stacked bool }
+
+func (p *pairLayout) fits(objs []fyne.CanvasObject, width float32) bool {
+	a, b := objs[0].MinSize(), objs[1].MinSize()
+	half := (width - theme.Padding()) / 2
+	return half >= a.Width && half >= b.Width
+}
+
+func (p *pairLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	if len(objs) != 2 {
+		return
+	}
+	pad := theme.Padding()
+	p.stacked = !p.fits(objs, size.Width)
+	if p.stacked {
+		ha := objs[0].MinSize().Height
+		objs[0].Move(fyne.NewPos(0, 0))
+		objs[0].Resize(fyne.NewSize(size.Width, ha))
+		objs[1].Move(fyne.NewPos(0, ha+pad))
+		objs[1].Resize(fyne.NewSize(size.Width, max(objs[1].MinSize().Height, size.Height-ha-pad)))
+		return
+	}
+	half := (size.Width - pad) / 2
+	objs[0].Move(fyne.NewPos(0, 0))
+	objs[0].Resize(fyne.NewSize(half, size.Height))
+	objs[1].Move(fyne.NewPos(half+pad, 0))
+	objs[1].Resize(fyne.NewSize(size.Width-half-pad, size.Height))
+}
+
+func (p *pairLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	if len(objs) != 2 {
+		return fyne.Size{}
+	}
+	a, b := objs[0].MinSize(), objs[1].MinSize()
+	if p.stacked {
+		return fyne.NewSize(max(a.Width, b.Width), a.Height+b.Height+theme.Padding())
+	}
+	return fyne.NewSize(max(a.Width, b.Width), max(a.Height, b.Height))
 }
 
 // HistoryLine is how one print job reads in the history.
