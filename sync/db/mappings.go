@@ -177,11 +177,11 @@ func likePattern(text string) string {
 	return "%" + r.Replace(text) + "%"
 }
 
-// SKUs lists the platform SKUs seen on orders, by SKU, each with the item name last seen, the
-// number of orders it is on and its mapping; filter is "all" (or ""), "mapped" or "unmapped";
-// search finds text in the SKU or the name (case-insensitive); at most limit (0: all). SKUs
-// mapped before any order had them are listed too, with no orders. The counts come from the
-// items_by_sku index (sku, order_id) without reading an item.
+// SKUs lists the platform SKUs seen on orders, by SKU, each with the item name last saved with
+// it, the number of orders it is on and its mapping; filter is "all" (or ""), "mapped" or
+// "unmapped"; search finds text in the SKU or the name (case-insensitive); at most limit (0: all).
+// SKUs mapped before any order had them are listed too, with no orders. It reads the sku_counts
+// the triggers keep, never the items.
 func (d *DB) SKUs(ctx context.Context, filter string, search string, limit int) ([]domain.SKUInfo, error) {
 	var cond string
 	switch filter {
@@ -200,83 +200,28 @@ func (d *DB) SKUs(ctx context.Context, filter string, search string, limit int) 
 	var args []any
 	search = strings.TrimSpace(search)
 	if search != "" {
-		cond += ` AND (g.sku LIKE ? ESCAPE '\' OR g.name LIKE ? ESCAPE '\')`
+		cond += ` AND (c.sku LIKE ? ESCAPE '\' OR c.name LIKE ? ESCAPE '\')`
 		args = append(args, likePattern(search), likePattern(search))
 	}
-	// The grouping walks the index in SKU order, so a LIMIT stops it early.
-	query := `SELECT g.sku, g.name, g.n, m.lines, m.auto FROM (
-			SELECT sku, count(DISTINCT order_id) AS n,
-				(SELECT name FROM items i WHERE i.sku = x.sku ORDER BY i.order_id DESC LIMIT 1) AS name
-			FROM items x WHERE sku != '' GROUP BY sku) g
-		LEFT JOIN sku_maps m ON m.sku = g.sku
-		WHERE 1` + cond + ` ORDER BY g.sku LIMIT ?`
-	rows, err := d.r.QueryContext(ctx, query, append(args, sqlLimit)...)
-	if err != nil {
-		return nil, explain(d.path, err)
+	query := `SELECT c.sku, c.name, c.orders, m.lines, m.auto FROM sku_counts c LEFT JOIN sku_maps m ON m.sku = c.sku
+		WHERE c.orders > 0` + cond + ` ORDER BY c.sku LIMIT ?`
+	out, err := d.skuRows(ctx, nil, query, append(args, sqlLimit)...)
+	if err != nil || filter == "unmapped" {
+		return out, err
 	}
-	var out []domain.SKUInfo
-	add := func(sku, name string, n int, lines sql.NullString, auto sql.NullBool) error {
-		info := domain.SKUInfo{SKU: sku, Name: name, Orders: n}
-		if lines.Valid {
-			m, err := decodeMapping(sku, lines.String, auto.Bool)
-			if err != nil {
-				return err
-			}
-			info.Mapping = &m
-		}
-		out = append(out, info)
-		return nil
-	}
-	for rows.Next() {
-		var sku, name string
-		var n int
-		var lines sql.NullString
-		var auto sql.NullBool
-		if err := rows.Scan(&sku, &name, &n, &lines, &auto); err != nil {
-			rows.Close()
-			return nil, explain(d.path, err)
-		}
-		if err := add(sku, name, n, lines, auto); err != nil {
-			rows.Close()
-			return nil, err
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, explain(d.path, err)
-	}
-	if filter == "unmapped" {
-		return out, nil
-	}
-	// Mappings of SKUs no order has yet (few: each is one index probe).
-	q2 := `SELECT m.sku, m.lines, m.auto FROM sku_maps m WHERE NOT EXISTS (SELECT 1 FROM items i WHERE i.sku = m.sku)`
+	// Mappings of SKUs no order has yet.
+	q2 := `SELECT m.sku, '', 0, m.lines, m.auto FROM sku_maps m
+		WHERE NOT EXISTS (SELECT 1 FROM sku_counts c WHERE c.sku = m.sku AND c.orders > 0)`
 	var args2 []any
 	if search != "" {
 		q2 += ` AND m.sku LIKE ? ESCAPE '\'`
 		args2 = append(args2, likePattern(search))
 	}
-	rows, err = d.r.QueryContext(ctx, q2+` ORDER BY m.sku`, args2...)
-	if err != nil {
-		return nil, explain(d.path, err)
+	n := len(out)
+	if out, err = d.skuRows(ctx, out, q2+` ORDER BY m.sku LIMIT ?`, append(args2, sqlLimit)...); err != nil {
+		return nil, err
 	}
-	defer rows.Close()
-	extra := false
-	for rows.Next() {
-		var sku string
-		var lines sql.NullString
-		var auto sql.NullBool
-		if err := rows.Scan(&sku, &lines, &auto); err != nil {
-			return nil, explain(d.path, err)
-		}
-		if err := add(sku, "", 0, lines, auto); err != nil {
-			return nil, err
-		}
-		extra = true
-	}
-	if err := rows.Err(); err != nil {
-		return nil, explain(d.path, err)
-	}
-	if extra {
+	if len(out) > n {
 		sort.Slice(out, func(i, j int) bool { return out[i].SKU < out[j].SKU })
 		if limit > 0 && len(out) > limit {
 			out = out[:limit]
@@ -285,15 +230,39 @@ func (d *DB) SKUs(ctx context.Context, filter string, search string, limit int) 
 	return out, nil
 }
 
+// skuRows appends the rows of a query of (sku, name, orders, lines, auto).
+func (d *DB) skuRows(ctx context.Context, out []domain.SKUInfo, query string, args ...any) ([]domain.SKUInfo, error) {
+	rows, err := d.r.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, explain(d.path, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var info domain.SKUInfo
+		var lines sql.NullString
+		var auto sql.NullBool
+		if err := rows.Scan(&info.SKU, &info.Name, &info.Orders, &lines, &auto); err != nil {
+			return nil, explain(d.path, err)
+		}
+		if lines.Valid {
+			m, err := decodeMapping(info.SKU, lines.String, auto.Bool)
+			if err != nil {
+				return nil, err
+			}
+			info.Mapping = &m
+		}
+		out = append(out, info)
+	}
+	return out, explain(d.path, rows.Err())
+}
+
 // AutoMatches proposes mappings for unmapped SKUs, for a person to confirm: a SKU equal to a
 // stock item's code (in its base UOM), else to exactly one barcode of one stock item's UOM (or
 // the item's own barcode, in its base UOM); case and spaces do not matter. Inactive stock items
 // are not proposed, nor a barcode that several items or UOMs share.
 func (d *DB) AutoMatches(ctx context.Context) ([]domain.AutoMatch, error) {
-	rows, err := d.r.QueryContext(ctx, `SELECT g.sku,
-			(SELECT name FROM items i WHERE i.sku = g.sku ORDER BY i.order_id DESC LIMIT 1)
-		FROM (SELECT DISTINCT sku FROM items WHERE sku != '') g
-		WHERE NOT EXISTS (SELECT 1 FROM sku_maps m WHERE m.sku = g.sku) ORDER BY g.sku`)
+	rows, err := d.r.QueryContext(ctx, `SELECT c.sku, c.name FROM sku_counts c
+		WHERE c.orders > 0 AND NOT EXISTS (SELECT 1 FROM sku_maps m WHERE m.sku = c.sku) ORDER BY c.sku`)
 	if err != nil {
 		return nil, explain(d.path, err)
 	}

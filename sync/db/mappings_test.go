@@ -223,3 +223,45 @@ func TestAutoMatches(t *testing.T) {
 		t.Errorf("confirmed %+v", m)
 	}
 }
+
+// The counts follow the orders as they are saved again: an order counts once per SKU however
+// many lines have it, a SKU an order no longer has loses it, and saving again changes nothing.
+func TestSKUCountsFollowSavedOrders(t *testing.T) {
+	f := dbtest.New(t, 0)
+	ctx := t.Context()
+	count := func() map[string]int {
+		t.Helper()
+		got, err := f.DB.SKUs(ctx, "all", "", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]int{}
+		for _, s := range got {
+			out[s.SKU] = s.Orders
+		}
+		return out
+	}
+	if got := count(); !reflect.DeepEqual(got, map[string]int{"TDG-CHF-BLK": 14}) {
+		t.Fatalf("fixture counts %v", got)
+	}
+	o := load(t, f, dbtest.LazadaNew) // two lines of TDG-CHF-BLK
+	o.Items[1].SKU, o.Items[1].Name = "TDG-CHF-RED", "Tudung merah"
+	for range 2 {
+		if err := f.DB.SaveOrders(ctx, []domain.Order{o}, dbtest.Now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := count(); !reflect.DeepEqual(got, map[string]int{"TDG-CHF-BLK": 14, "TDG-CHF-RED": 1}) {
+		t.Errorf("one line changed %v", got)
+	}
+	o.Items[0].SKU = "TDG-CHF-RED"
+	if err := f.DB.SaveOrders(ctx, []domain.Order{o}, dbtest.Now); err != nil {
+		t.Fatal(err)
+	}
+	if got := count(); !reflect.DeepEqual(got, map[string]int{"TDG-CHF-BLK": 13, "TDG-CHF-RED": 1}) {
+		t.Errorf("both lines changed %v", got)
+	}
+	if got, _ := f.DB.SKUs(ctx, "all", "merah", 0); len(got) != 1 || got[0].Name != "Tudung merah" {
+		t.Errorf("by the name last saved: %+v", got)
+	}
+}

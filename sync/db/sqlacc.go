@@ -309,28 +309,76 @@ func (d *DB) StockItems(ctx context.Context, search string, limit int) ([]domain
 		limit = 100
 	}
 	words := searchWords(search)
-	var query string
-	var args []any
 	if len(words) == 0 {
-		query = `SELECT ` + stockColumns + ` FROM stock_items ORDER BY code LIMIT ?`
-		args = []any{limit}
-	} else {
-		var parts []string
-		for _, w := range words {
-			parts = append(parts, `SELECT code FROM stock_keys WHERE key >= ? AND key < ?`)
-			args = append(args, w, w+keyRangeEnd)
-		}
-		exact := normKey(search)
-		query = `SELECT ` + stockColumns + ` FROM stock_items s WHERE s.code IN (` + strings.Join(parts, " INTERSECT ") + `)
-			ORDER BY EXISTS (SELECT 1 FROM stock_keys k WHERE k.key = ? AND k.code = s.code AND k.kind IN (?, ?)) DESC, s.code LIMIT ?`
-		args = append(args, exact, stockKeyCode, stockKeyBarcode, limit)
+		return d.stockQuery(ctx, nil, `SELECT `+stockColumns+` FROM stock_items ORDER BY code LIMIT ?`, limit)
 	}
+	// A code or barcode typed (or scanned) whole comes first.
+	var out []domain.StockItem
+	var err error
+	if len(words) == 1 {
+		out, err = d.stockQuery(ctx, nil, `SELECT `+stockColumns+` FROM stock_items WHERE code IN
+			(SELECT code FROM stock_keys WHERE key = ? AND kind IN (?, ?)) ORDER BY code LIMIT ?`,
+			words[0], stockKeyCode, stockKeyBarcode, limit)
+		if err != nil {
+			return nil, err
+		}
+	}
+	// The rarest word drives when its matches are few; when every word is common, reading the
+	// items in code order and testing each stops at the first page of matches.
+	rarest, fewest := 0, -1
+	for i, w := range words {
+		var n int
+		if err := d.r.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM stock_keys WHERE key >= ? AND key < ? LIMIT ?)`,
+			w, w+keyRangeEnd, commonWord+1).Scan(&n); err != nil {
+			return nil, explain(d.path, err)
+		}
+		if fewest < 0 || n < fewest {
+			rarest, fewest = i, n
+		}
+	}
+	if fewest == 0 {
+		return out, nil
+	}
+	var conds []string
+	var args []any
+	for i, w := range words {
+		if i == rarest && fewest <= commonWord {
+			conds = append(conds, `s.code IN (SELECT code FROM stock_keys WHERE key >= ? AND key < ?)`)
+		} else {
+			conds = append(conds, `EXISTS (SELECT 1 FROM stock_keys k WHERE k.code = s.code AND k.key >= ? AND k.key < ?)`)
+		}
+		args = append(args, w, w+keyRangeEnd)
+	}
+	exact := len(out)
+	rest, err := d.stockQuery(ctx, nil, `SELECT `+stockColumns+` FROM stock_items s WHERE `+strings.Join(conds, " AND ")+
+		` ORDER BY s.code LIMIT ?`, append(args, limit+exact)...)
+	if err != nil {
+		return nil, err
+	}
+	for _, it := range rest {
+		if len(out) == limit {
+			break
+		}
+		dup := false
+		for _, e := range out[:exact] {
+			dup = dup || e.Code == it.Code
+		}
+		if !dup {
+			out = append(out, it)
+		}
+	}
+	return out, nil
+}
+
+// commonWord is how many keys make a search word common: it no longer drives a stock search.
+const commonWord = 2000
+
+func (d *DB) stockQuery(ctx context.Context, out []domain.StockItem, query string, args ...any) ([]domain.StockItem, error) {
 	rows, err := d.r.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, explain(d.path, err)
 	}
 	defer rows.Close()
-	var out []domain.StockItem
 	for rows.Next() {
 		it, err := scanStockItem(rows)
 		if err != nil {
