@@ -97,12 +97,13 @@ func newAutoDialog(s *Screen, matches []domain.AutoMatch) *AutoDialog {
 		"Uncheck any that are wrong; the checked ones are mapped, one unit each.")
 	intro.Wrapping = fyne.TextWrapWord
 	if len(matches) == 0 {
-		intro.SetText("No unmapped SKU equals a stock item's code or barcode. Map the others one by one with Map…, " +
+		// Lines of their own: a wrapped label makes a short dialog as tall as the window.
+		intro.Wrapping = fyne.TextWrapOff
+		intro.SetText("No unmapped SKU equals a stock item's code or barcode.\nMap the others one by one with Map…,\n" +
 			"or sync from SQL Account first if its stock items are new.")
 		a.No.SetText("Close")
 		a.d = dialog.NewCustomWithoutButtons("Auto Map", intro, s.win)
 		a.d.SetButtons([]fyne.CanvasObject{a.No})
-		a.d.Resize(fyne.NewSize(560, 200)) // before Show, which centres it
 		a.d.Show()
 		s.win.Canvas().Focus(a.No)
 		return a

@@ -146,15 +146,14 @@ func newCodesDialog(s *Screen, st domain.Store, ch codeChoices) *CodesDialog {
 	}
 	if !synced {
 		c.Empty = true
-		msg := widget.NewLabel("Nothing has been synced from SQL Account yet. Set up the connection and press " +
-			"Sync from SQL Account in Settings › SQL Account first; then choose this store's customer, location, " +
-			"project and item codes here.")
-		msg.Wrapping = fyne.TextWrapWord
+		// Lines of their own: a wrapped label makes a short dialog as tall as the window.
+		msg := widget.NewLabel("Nothing has been synced from SQL Account yet.\n" +
+			"Set up the connection and press Sync from SQL Account in Settings › SQL Account first;\n" +
+			"then choose this store's customer, location, project and item codes here.")
 		c.Cancel.SetText("Close")
 		d := dialog.NewCustomWithoutButtons(title, msg, s.win)
 		d.SetButtons([]fyne.CanvasObject{c.Cancel})
 		c.d = d
-		d.Resize(fyne.NewSize(520, 220)) // before Show, which centres it
 		d.Show()
 		s.win.Canvas().Focus(c.Cancel)
 		return c
