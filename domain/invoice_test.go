@@ -308,3 +308,31 @@ func TestMulDiv(t *testing.T) {
 		}
 	}
 }
+
+// A Shopee order of two tudung with a shop voucher and shipping, posted with 6% service tax
+// included in the prices.
+func ExampleBuildInvoice() {
+	o := &Order{OrderNo: "241101AAAA0003", Platform: Shopee, StoreName: "Butik Ayu Shopee", Tab: TabCompleted,
+		Currency: "MYR", CreatedAt: time.Date(2026, 11, 1, 2, 0, 0, 0, time.UTC),
+		Subtotal: rm(5980), SellerVoucher: rm(500), ShippingFee: rm(490),
+		Items: []Item{{SKU: "TDG-CHF-BLK", Name: "Tudung Bawal", Qty: 2, UnitPrice: rm(2990), PaidPrice: rm(2990)}}}
+	maps := map[string]Mapping{"TDG-CHF-BLK": {SKU: "TDG-CHF-BLK", Lines: []MapLine{{StockCode: "TDG-CHF", Qty: 1}}}}
+	items := map[string]StockItem{"TDG-CHF": {Code: "TDG-CHF", UOMs: []StockUOM{{UOM: "UNIT", Rate: 1, Price: rm(2990), Base: true}}}}
+	codes := StoreCodes{Customer: "300-S0001", Location: "ECOM", Voucher: "VOUCHER", Shipping: "SHIPPING"}
+	inv, err := BuildInvoice(o, o.OrderNo, maps, items, codes, PostSettings{Tax: "SV", TaxRate: 6, TaxInclusive: true})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(inv.DocNo, inv.DocDate.Format("2006-01-02"), inv.Customer)
+	for _, l := range inv.Lines {
+		fmt.Printf("%-8s %d %-4s %7s tax %s\n", l.ItemCode, l.Qty, l.UOM, l.Amount.Decimal(), l.TaxAmt.Decimal())
+	}
+	fmt.Println("document", inv.Amount().Decimal())
+	// Output:
+	// 241101AAAA0003 2026-11-01 300-S0001
+	// TDG-CHF  2 UNIT   56.42 tax 3.38
+	// VOUCHER  1        -5.00 tax 0.00
+	// SHIPPING 1         4.90 tax 0.00
+	// document 59.70
+}

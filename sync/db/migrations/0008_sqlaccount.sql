@@ -72,9 +72,10 @@ CREATE TABLE sku_maps (
 
 -- Each SKU seen on orders: how many orders have it and the item name last saved with it, kept by
 -- triggers in the transaction that saves the items, so the Mapping screen lists and searches SKUs
--- without counting 200,000 orders' items each time. An order's items are replaced when it is
--- saved again, so a SKU counts an order once however many of its lines have it (Lazada and TikTok
--- send a line per unit): the index on (sku, order_id) answers "another line of this order?".
+-- without counting 200,000 orders' items each time. A SKU counts an order once however many of
+-- its lines have it (Lazada and TikTok send a line per unit): as a line is added or removed
+-- (saving an order again replaces its lines), the index on (sku, order_id) answers "does another
+-- line of this order have it?" in one probe.
 DROP INDEX items_by_sku;
 CREATE INDEX items_by_sku ON items (sku, order_id);
 
