@@ -36,6 +36,7 @@ func main() {
 	skipWindow := flag.Bool("no-window", false, "skip the window figures")
 	syncOrders := flag.Int("sync-orders", 100_000, "orders in the sync benchmark (0: skip it)")
 	packOrders := flag.Int("pack-orders", 5000, "orders in the bulk pack benchmark (0: skip it)")
+	postOrders := flag.Int("post-orders", 1000, "orders in the SQL Account posting benchmark (0: skip it)")
 	doc := flag.String("doc", "", "internal: make one document's figures in this process")
 	docDB := flag.String("doc-db", "", "internal: the workspace for --doc")
 	flag.Parse()
@@ -46,7 +47,7 @@ func main() {
 		}
 		return
 	}
-	if err := run(*kedai, *orders, *cache, *skipWindow, *syncOrders, *packOrders); err != nil {
+	if err := run(*kedai, *orders, *cache, *skipWindow, *syncOrders, *packOrders, *postOrders); err != nil {
 		fmt.Fprintln(os.Stderr, "kedai-bench:", err)
 		os.Exit(1)
 	}
@@ -66,7 +67,7 @@ type row struct {
 	note         string
 }
 
-func run(kedai string, n int, cache string, skipWindow bool, syncOrders, packOrders int) error {
+func run(kedai string, n int, cache string, skipWindow bool, syncOrders, packOrders, postOrders int) error {
 	path, err := workspace(cache, n)
 	if err != nil {
 		return err
@@ -108,6 +109,13 @@ func run(kedai string, n int, cache string, skipWindow bool, syncOrders, packOrd
 			}
 			rows = append(rows, p...)
 		}
+	}
+	if postOrders > 0 {
+		p, err := postRows(postOrders)
+		if err != nil {
+			return err
+		}
+		rows = append(rows, p...)
 	}
 	if syncOrders > 0 {
 		s, err := syncRows(syncOrders)

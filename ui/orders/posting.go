@@ -164,15 +164,38 @@ func (s *Screen) startPosting(ids []int64, includeCancelled bool) {
 			case err != nil:
 				s.setLight(postFailure, "Posting failed")
 				s.showError(fmt.Errorf("Post Order: %w", err))
-			case run.Failed > 0:
-				s.setLight(postFailure, fmt.Sprintf("%s posted, %s failed", widgets.Thousands(run.Posted), widgets.Thousands(run.Failed)))
 			default:
-				s.setLight(postDone, fmt.Sprintf("%s posted", widgets.Plural(run.Posted, "order")))
+				s.showRun(run)
 			}
 			s.selected.clear()
 			s.DataChanged()
 		}
 	})
+}
+
+// showLastPosting lights the status as the last run left it: green, or red with its failures.
+func (s *Screen) showLastPosting() {
+	if s.Posting == nil {
+		return
+	}
+	s.run.Go(func() func() {
+		runs, err := s.Posting.PostRuns(context.Background(), 1)
+		return func() {
+			if err != nil || len(runs) == 0 || s.PostingBusy() {
+				return
+			}
+			s.showRun(runs[0])
+		}
+	})
+}
+
+// showRun lights the status for a finished run.
+func (s *Screen) showRun(run domain.PostRun) {
+	if run.Failed > 0 {
+		s.setLight(postFailure, fmt.Sprintf("%s posted, %s failed", widgets.Thousands(run.Posted), widgets.Thousands(run.Failed)))
+	} else {
+		s.setLight(postDone, fmt.Sprintf("%s posted", widgets.Plural(run.Posted, "order")))
+	}
 }
 
 // StopPosting stops the run in progress after the order in hand.

@@ -266,6 +266,7 @@ func platformTitles() []string {
 
 // Start restores remembered settings and loads the first page.
 func (s *Screen) Start() {
+	s.showLastPosting()
 	s.run.Go(func() func() {
 		ctx := context.Background()
 		cols, _ := s.prefs.Setting(ctx, prefColumns, "")

@@ -20,6 +20,7 @@ import (
 
 	"github.com/kedai-app/kedai/domain"
 	"github.com/kedai-app/kedai/ui/detail"
+	"github.com/kedai-app/kedai/ui/mapping"
 	"github.com/kedai-app/kedai/ui/orders"
 	"github.com/kedai-app/kedai/ui/scan"
 	"github.com/kedai-app/kedai/ui/settings"
@@ -34,6 +35,9 @@ type Data interface {
 	scan.Source
 	orders.Prefs
 	detail.Source
+	mapping.Data
+	stores.CodeBook
+	settings.SQLAccData
 	// DataVersion changes whenever anyone (this process or another) commits to the file.
 	DataVersion(ctx context.Context) (int64, error)
 	Path() string
@@ -46,8 +50,9 @@ type Sync interface {
 	orders.Actions
 }
 
-// Screens the window can open on (`kedai --screen NAME`).
-var Screens = []string{"orders", "stores", "settings", "scan"}
+// Screens the window can open on (`kedai --screen NAME`): one tab each, and "posting", the
+// Orders screen on Shipped with the posting history open.
+var Screens = []string{"orders", "stores", "settings", "scan", "mapping", "posting"}
 
 // Shell is the main window's content.
 type Shell struct {
@@ -60,14 +65,19 @@ type Shell struct {
 	// Settings is the printers and the print history.
 	Settings *settings.Screen
 	// Scan is the Scan To Ship station.
-	Scan    *scan.Screen
+	Scan *scan.Screen
+	// Mapping maps platform SKUs to SQL Account stock items.
+	Mapping *mapping.Screen
+
 	tabs    *container.AppTabs
 	status  *widget.Label
 	syncBtn *widget.Button
 	syncDot *canvas.Circle
 	stop    context.CancelFunc
 
-	ordersStale bool // the data changed while the order list was not on show
+	ordersStale bool   // the data changed while the order list was not on show
+	openOn      string // the screen the window opened on
+	started     bool
 	sound       *sound.Player
 	soundOn     bool // the station's sounds are wanted (its setting), whenever the player arrives
 }
@@ -90,6 +100,9 @@ func New(win fyne.Window, data Data, sync Sync, screen string, run *widgets.Runn
 	s.Stores = stores.New(storeSource{data, sync}, sync, win, s.run)
 	s.Settings = settings.New(win, s.run)
 	s.Scan = scan.New(data, sync, win, s.run)
+	s.Mapping = mapping.New(data, win, s.run)
+	s.Stores.UseCodes(data)
+	s.Orders.Detail().UseMapping(data)
 	s.Settings.UseStation(data, nil, s.applyStation)
 	s.Stores.OpenURL = func(raw string) error {
 		u, err := url.Parse(raw)
@@ -114,6 +127,7 @@ func New(win fyne.Window, data Data, sync Sync, screen string, run *widgets.Runn
 		container.NewTabItemWithIcon("Stores", theme.StorageIcon(), s.Stores.Content()),
 		container.NewTabItemWithIcon("Settings", theme.SettingsIcon(), s.Settings.Content()),
 		container.NewTabItemWithIcon("Scan", theme.SearchIcon(), s.Scan.Content()),
+		container.NewTabItemWithIcon("Mapping", theme.ListIcon(), s.Mapping.Content()),
 	)
 	s.tabs.SetTabLocation(container.TabLocationLeading)
 	s.tabs.OnSelected = func(t *container.TabItem) {
@@ -128,10 +142,13 @@ func New(win fyne.Window, data Data, sync Sync, screen string, run *widgets.Runn
 			s.Settings.Reload()
 		case "Scan":
 			s.Scan.Focus()
+		case "Mapping":
+			s.Mapping.Reload()
 		}
 	}
 	content := container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), bar), nil, nil, s.tabs)
 	win.SetContent(content)
+	s.openOn = screen
 	s.Show(screen)
 	win.SetMainMenu(s.menu())
 	win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
@@ -208,10 +225,19 @@ func (s *Shell) UseDocuments(docs Documents) {
 	s.Settings.Use(docs)
 }
 
-// UsePosting offers Post Order, its status light and history on the Orders screen; call it
-// before Start.
-func (s *Shell) UsePosting(p orders.Posting) {
+// Posting is SQL Account for the screens: posting and its history, the connection test and the
+// pull of SQL Account's lists.
+type Posting interface {
+	orders.Posting
+	TestConnection(ctx context.Context, c domain.SQLAccConfig) (string, error)
+	Pull(ctx context.Context, step func(what string, n int)) error
+}
+
+// UsePosting offers Post Order, its status light and history on the Orders screen, and SQL
+// Account's connection test and pull in Settings; call it before Start.
+func (s *Shell) UsePosting(p Posting) {
 	s.Orders.Posting = p
+	s.Settings.UseSQLAccount(s.data, settings.SQLAccLink{Version: p.TestConnection, Pull: p.Pull})
 }
 
 // Runner is the shell's bridge between background work and widgets (tests wait on it).
@@ -225,6 +251,14 @@ type storeSource struct {
 
 // Show opens a screen by its name.
 func (s *Shell) Show(screen string) {
+	if screen == "posting" {
+		s.Show("orders")
+		if s.started {
+			s.Orders.SetTab(domain.TabShipped)
+			s.Orders.ShowPostHistory()
+		}
+		return
+	}
 	for i, name := range Screens {
 		if name == screen {
 			s.tabs.SelectIndex(i)
@@ -258,7 +292,16 @@ func (s *Shell) menu() *fyne.MainMenu {
 	// means "find an order".
 	var orderItems []*fyne.MenuItem
 	for _, m := range s.Orders.Shortcuts() {
-		if act := m.Action; act != nil {
+		if act := m.Action; act != nil && m.Label == "Find Order" {
+			m.Action = func() { // on the Mapping screen, its own search
+				if s.Screen() == "mapping" {
+					s.Mapping.FocusSearch()
+					return
+				}
+				s.Show("orders")
+				act()
+			}
+		} else if act != nil {
 			m.Action = func() { s.Show("orders"); act() }
 		}
 		orderItems = append(orderItems, m)
@@ -283,6 +326,9 @@ func (s *Shell) showShortcuts() {
 	add("From the search box into the list", "↓")
 	add("Back from an order; previous/next order", "Esc; Page Up/Down")
 	for _, k := range scan.Keys {
+		add(k[1], k[0])
+	}
+	for _, k := range mapping.Keys {
 		add(k[1], k[0])
 	}
 	scroll := container.NewVScroll(grid)
@@ -313,6 +359,7 @@ func ShortcutText(sc fyne.Shortcut) string {
 // Start loads the screens and begins watching the data file; call it once the window shows.
 func (s *Shell) Start() {
 	s.Orders.Start()
+	s.started = true
 	s.Stores.Reload()
 	s.loadStation()
 	s.refreshSync()
@@ -324,6 +371,11 @@ func (s *Shell) Start() {
 		s.Scan.Focus() // a packing PC that starts on the station: the scanner types straight in
 	case "settings":
 		s.Settings.Reload()
+	case "mapping":
+		s.Mapping.Reload()
+	}
+	if s.openOn == "posting" {
+		s.Show("posting")
 	}
 }
 
