@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gofrs/flock"
+
 	"github.com/kedai-app/kedai/domain"
 	"github.com/kedai-app/kedai/sync/db"
 )
@@ -38,14 +40,28 @@ type Result struct {
 	Stopped        bool // cancelled before every order was posted
 }
 
-// running allows one posting run at a time in this process.
+// running allows one posting run at a time in this process; the file lock, one per data file
+// across processes (a scheduled kedai post while the window posts): a run starts by closing the
+// attempts a crash left "sending", which must not be another process's attempts in flight.
 var running sync.Mutex
+
+// ErrPostingElsewhere is returned when another Kedai is posting from the same data file.
+var ErrPostingElsewhere = errors.New("another Kedai is posting orders from this data file: post again when it has finished")
 
 // Post posts the orders, oldest first as given, and says how far it is after each. A cancelled
 // ctx stops after the order in hand; what was not posted stays unposted.
 func (p *Poster) Post(ctx context.Context, ids []int64, progress func(Progress)) (Result, error) {
 	running.Lock()
 	defer running.Unlock()
+	lock := flock.New(p.DB.Path() + ".posting.lock")
+	ok, err := lock.TryLock()
+	if err != nil {
+		return Result{}, fmt.Errorf("posting lock: %w", err)
+	}
+	if !ok {
+		return Result{}, ErrPostingElsewhere
+	}
+	defer lock.Unlock()
 	set, err := p.DB.PostSettings(ctx)
 	if err != nil {
 		return Result{}, err

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gofrs/flock"
+
 	"github.com/kedai-app/kedai/domain"
 	"github.com/kedai-app/kedai/sync/db"
 	"github.com/kedai-app/kedai/sync/db/dbtest"
@@ -344,5 +346,23 @@ func TestStoppedRunLeavesTheRestUnposted(t *testing.T) {
 	}
 	if left := b.unposted(t); len(left) != 20-run.Posted || len(b.acc.Invoices()) != run.Posted {
 		t.Fatalf("%d unposted and %d invoices after posting %d", len(left), len(b.acc.Invoices()), run.Posted)
+	}
+}
+
+// A second Kedai posting from the same file waits its turn: it is refused, and nothing changes.
+func TestOnePostingRunPerFile(t *testing.T) {
+	b := newBooks(t)
+	id := b.delivered(t, b.stores[1], "261110LOCK0001", "TDG-CHF-BLK", 1)
+	held := flock.New(b.d.Path() + ".posting.lock")
+	if ok, err := held.TryLock(); !ok || err != nil {
+		t.Fatalf("taking the lock as another process would: %v %v", ok, err)
+	}
+	_, err := b.desk.Post(t.Context(), []int64{id}, false, nil)
+	if !errors.Is(err, sqlaccount.ErrPostingElsewhere) || len(b.acc.Invoices()) != 0 {
+		t.Fatalf("posting while another holds the file: %v, %d invoices", err, len(b.acc.Invoices()))
+	}
+	held.Unlock()
+	if run := b.post(t, id); run.Posted != 1 {
+		t.Fatalf("after the other finished: %+v", run)
 	}
 }
