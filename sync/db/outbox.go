@@ -359,20 +359,7 @@ func (d *DB) JobProgress(ctx context.Context, job int64) (Progress, error) {
 
 // StoresWithOutbox lists the stores that have actions waiting.
 func (d *DB) StoresWithOutbox(ctx context.Context) ([]int64, error) {
-	rows, err := d.r.QueryContext(ctx, `SELECT DISTINCT store_id FROM outbox WHERE state IN ('pending', 'sending')`)
-	if err != nil {
-		return nil, explain(d.path, err)
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return d.ids(ctx, `SELECT DISTINCT store_id FROM outbox WHERE state IN ('pending', 'sending')`)
 }
 
 // StoreShipping is how a store ships by default; ok=false when not chosen yet.

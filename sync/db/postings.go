@@ -505,19 +505,6 @@ func (d *DB) Unposted(ctx context.Context, tabs []domain.Tab, includeCancelled b
 			list = append(list, fmt.Sprint(int(t)))
 		}
 	}
-	rows, err := d.r.QueryContext(ctx, `SELECT id FROM orders WHERE archived = 0 AND tab IN (`+strings.Join(list, ",")+`)
+	return d.ids(ctx, `SELECT id FROM orders WHERE archived = 0 AND tab IN (`+strings.Join(list, ",")+`)
 		ORDER BY created_at, id`)
-	if err != nil {
-		return nil, explain(d.path, err)
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, explain(d.path, err)
-		}
-		ids = append(ids, id)
-	}
-	return ids, explain(d.path, rows.Err())
 }

@@ -406,7 +406,11 @@ func (d *DB) OrderIDs(ctx context.Context, q domain.OrderQuery) ([]int64, error)
 	if !ok {
 		return nil, nil
 	}
-	query = "SELECT id FROM (" + query + ")"
+	return d.ids(ctx, "SELECT id FROM ("+query+")", args...)
+}
+
+// ids runs a query of one integer column on a reader and returns its values.
+func (d *DB) ids(ctx context.Context, query string, args ...any) ([]int64, error) {
 	rows, err := d.r.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, explain(d.path, err)
