@@ -1,4 +1,6 @@
-// Package sim runs local simulators of the Lazada, Shopee and TikTok Shop Open APIs, for the API
+// Package sim runs local simulators of the Lazada, Shopee and TikTok Shop Open APIs and of the
+// SQL Account API (SQLAcc: SigV4 verified by hand from the spec, 50 records a page, unique docno,
+// updatecount enforced; sqlacc*.go, written from ../../shared/reference/sqlaccount.md), for the API
 // clients' tests, the sync engine's tests and benchmarks, `kedai sim --listen ADDR` and the demo
 // workspace.
 //
@@ -19,6 +21,7 @@
 //	/lazada/oauth/authorize   Lazada consent page
 //	/shopee/api/v2/...        Shopee partner host, incl. /api/v2/shop/auth_partner
 //	/tiktok/...               TikTok Shop API root, /tiktok/api/v2/token/* and /tiktok/open/authorize
+//	/sqlacc/...               SQL Account API root (the Sim's own SQLAcc)
 //	/_sim/...                 control API (see serveControl)
 //
 // # Readings of what the reference leaves open
