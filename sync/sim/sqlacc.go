@@ -78,22 +78,11 @@ type SQLAccOptions struct {
 	StateFile string
 }
 
-// SQLAccInvoice is a stored Sales Invoice, in the API's own text forms.
+// SQLAccInvoice is a stored Sales Invoice, in the API's own text forms: its header, as lists
+// show it, and its lines.
 type SQLAccInvoice struct {
-	DocKey       int64        `json:"dockey"`
-	DocNo        string       `json:"docno"`
-	DocDate      string       `json:"docdate"`
-	PostDate     string       `json:"postdate"`
-	Code         string       `json:"code"`
-	CompanyName  string       `json:"companyname"`
-	Description  string       `json:"description"`
-	Project      string       `json:"project"`
-	CurrencyCode string       `json:"currencycode"`
-	DocAmt       string       `json:"docamt"`
-	Cancelled    bool         `json:"cancelled"`
-	UpdateCount  int64        `json:"updatecount"`
-	LastModified int64        `json:"lastmodified"` // Unix seconds of the last change
-	Lines        []SQLAccLine `json:"sdsdocdetail"`
+	SQLAccHeader
+	Lines []SQLAccLine `json:"sdsdocdetail"`
 }
 
 // SQLAccLine is one detail row of a Sales Invoice.

@@ -29,8 +29,8 @@ func refuse(format string, args ...any) *sqlaccRefusal {
 	return &sqlaccRefusal{msg: fmt.Sprintf(format, args...)}
 }
 
-// header is an invoice without its lines, as lists show it.
-type sqlaccHeader struct {
+// SQLAccHeader is an invoice without its lines, as lists show it.
+type SQLAccHeader struct {
 	DocKey       int64  `json:"dockey"`
 	DocNo        string `json:"docno"`
 	DocDate      string `json:"docdate"`
@@ -44,12 +44,6 @@ type sqlaccHeader struct {
 	Cancelled    bool   `json:"cancelled"`
 	UpdateCount  int64  `json:"updatecount"`
 	LastModified int64  `json:"lastmodified"`
-}
-
-func (inv *SQLAccInvoice) header() sqlaccHeader {
-	return sqlaccHeader{DocKey: inv.DocKey, DocNo: inv.DocNo, DocDate: inv.DocDate, PostDate: inv.PostDate, Code: inv.Code,
-		CompanyName: inv.CompanyName, Description: inv.Description, Project: inv.Project, CurrencyCode: inv.CurrencyCode,
-		DocAmt: inv.DocAmt, Cancelled: inv.Cancelled, UpdateCount: inv.UpdateCount, LastModified: inv.LastModified}
 }
 
 // field is a header field as a filter compares it.
@@ -137,9 +131,9 @@ func (a *SQLAcc) listInvoices(q url.Values, whole bool) reply {
 	if whole {
 		return sqlaccEnvelope(kept, offset, limit) // stored invoices are never changed: safe to encode unlocked
 	}
-	headers := make([]sqlaccHeader, len(kept))
+	headers := make([]SQLAccHeader, len(kept))
 	for i, inv := range kept {
-		headers[i] = inv.header()
+		headers[i] = inv.SQLAccHeader
 	}
 	return sqlaccEnvelope(headers, offset, limit)
 }
@@ -315,7 +309,7 @@ func (a *SQLAcc) delete(key string) reply {
 // build makes the invoice a payload describes: over old's fields for a PUT, over the defaults
 // for a POST (old nil). New lines have DtlKey 0. It checks every code against the company.
 func (a *SQLAcc) build(old *SQLAccInvoice, m map[string]json.RawMessage) (*SQLAccInvoice, error) {
-	inv := &SQLAccInvoice{CurrencyCode: "----", Description: "Sales"}
+	inv := &SQLAccInvoice{SQLAccHeader: SQLAccHeader{CurrencyCode: "----", Description: "Sales"}}
 	if old != nil {
 		*inv = *old
 		inv.Lines = nil
