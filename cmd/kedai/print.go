@@ -8,10 +8,8 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
-	"syscall"
 
 	"github.com/kedai-app/kedai/domain"
 	"github.com/kedai-app/kedai/reports/documents"
@@ -43,10 +41,7 @@ func outFolder(out string) error {
 
 // open opens the data file and finds the orders; the caller closes the file (nil on error).
 func (f orderFlags) open(ctx context.Context) (*db.DB, []int64, error) {
-	if *f.path == "" {
-		return nil, nil, errors.New("--db FILE is required")
-	}
-	d, err := db.OpenExisting(*f.path, dbOptions())
+	d, err := openFile(*f.path)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -115,7 +110,7 @@ func cmdPrint(args []string, stdout io.Writer) error {
 			return err
 		}
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := interruptible()
 	defer stop()
 	d, ids, err := of.open(ctx)
 	if err != nil {

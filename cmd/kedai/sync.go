@@ -8,9 +8,7 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/kedai-app/kedai/domain"
@@ -114,15 +112,12 @@ func cmdSync(args []string, stdout io.Writer) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if *path == "" {
-		return errors.New("--db FILE is required")
-	}
-	d, err := db.OpenExisting(*path, dbOptions())
+	d, err := openFile(*path)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := interruptible()
 	defer stop()
 	states, err := d.SyncStates(ctx)
 	if err != nil {
@@ -173,7 +168,7 @@ func cmdSim(args []string, stdout io.Writer) error {
 		return err
 	}
 	defer stopServer()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := interruptible()
 	defer stop()
 	if !*quiet {
 		s.Live(ctx)
