@@ -151,34 +151,26 @@ func (p *Poster) postOne(ctx context.Context, run int64, o *domain.Order, set do
 // invoice builds the order's invoice from its store's codes, its SKUs' mappings and the stock
 // items they name.
 func (p *Poster) invoice(ctx context.Context, o *domain.Order, set domain.PostSettings, stock map[string]domain.StockItem) (domain.Invoice, error) {
-	cancelled := o.Tab == domain.TabOthers
-	if cancelled && !set.IncludeCancelled {
-		return domain.Invoice{}, errors.New(`cancelled and returned orders are posted only with "Include Cancelled Orders"`)
-	}
-	if err := domain.CanDo(o, domain.ActPost); err != nil && !cancelled {
-		return domain.Invoice{}, err
+	// Cancelled and returned orders (Others) are BuildInvoice's to refuse or to post as cancelled
+	// invoices; any other tab must be one Post Order is offered on.
+	if o.Tab != domain.TabOthers {
+		if err := domain.CanDo(o, domain.ActPost); err != nil {
+			return domain.Invoice{}, err
+		}
 	}
 	codes, err := p.DB.StoreCodes(ctx, o.StoreID)
 	if err != nil {
 		return domain.Invoice{}, err
 	}
-	order := *o
-	if cancelled {
-		// A cancelled order is posted as a cancelled invoice of what was ordered.
-		order.Items = append([]domain.Item(nil), o.Items...)
-		for i := range order.Items {
-			order.Items[i].Cancelled = false
-		}
-	}
 	var skus []string
-	for _, it := range order.Items {
+	for _, it := range o.Items {
 		skus = append(skus, it.SKU)
 	}
 	maps, err := p.DB.Mappings(ctx, skus)
 	if err != nil {
 		return domain.Invoice{}, err
 	}
-	need := []string{codes.Voucher, codes.Discount, codes.Shipping, codes.Fee}
+	need := []string{codes.Voucher, codes.Discount, codes.Shipping}
 	for _, m := range maps {
 		for _, l := range m.Lines {
 			need = append(need, l.StockCode)
@@ -203,12 +195,7 @@ func (p *Poster) invoice(ctx context.Context, o *domain.Order, set domain.PostSe
 	if err != nil {
 		return domain.Invoice{}, err
 	}
-	inv, err := domain.BuildInvoice(&order, docNo, maps, items, codes, set)
-	if err != nil {
-		return domain.Invoice{}, err
-	}
-	inv.Cancelled = cancelled
-	return inv, nil
+	return domain.BuildInvoice(o, docNo, maps, items, codes, set)
 }
 
 // send creates or updates the order's invoice and returns its dockey. It never creates before

@@ -366,3 +366,31 @@ func TestOnePostingRunPerFile(t *testing.T) {
 		t.Fatalf("after the other finished: %+v", run)
 	}
 }
+
+// A cancelled order is refused unless Include Cancelled Orders is ticked; then it is posted as a
+// cancelled invoice of what was ordered.
+func TestCancelledOrderOnlyWithIncludeCancelled(t *testing.T) {
+	b := newBooks(t)
+	id := b.delivered(t, b.stores[1], "261110CNCL0001", "TDG-CHF-BLK", 2)
+	o, err := b.d.Order(t.Context(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Status, o.UpdatedAt = "CANCELLED", o.UpdatedAt.Add(time.Hour)
+	o.Items[0].Cancelled, o.Items[0].CancelReason = true, "Out of stock"
+	if err := b.d.SaveOrders(t.Context(), []domain.Order{o}, o.UpdatedAt); err != nil {
+		t.Fatal(err)
+	}
+	run := b.post(t, id)
+	attempts, _ := b.d.PostAttempts(t.Context(), run.ID)
+	if run.Failed != 1 || len(attempts) != 1 || !strings.Contains(attempts[0].Message, "Include Cancelled Orders") {
+		t.Fatalf("without Include Cancelled Orders: %+v %+v", run, attempts)
+	}
+	if run, err := b.desk.Post(t.Context(), []int64{id}, true, nil); err != nil || run.Posted != 1 {
+		t.Fatalf("with Include Cancelled Orders: %+v %v", run, err)
+	}
+	inv, ok := b.acc.InvoiceByDocNo("261110CNCL0001")
+	if !ok || !inv.Cancelled || len(inv.Lines) == 0 || inv.Lines[0].Qty != "2" {
+		t.Fatalf("the cancelled invoice: %+v (found %v)", inv, ok)
+	}
+}
