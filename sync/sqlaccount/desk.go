@@ -10,8 +10,9 @@ import (
 )
 
 // Desk is SQL Account as the window's screens use it, with the file's settings of the moment:
-// posting through the journal and its history, the connection test and the pull of the lists.
-type Desk struct{ DB *db.DB }
+// posting through the journal and its history (the file's own PostRuns, PostAttempts,
+// LastPostFailures and PostSettings), the connection test and the pull of the lists.
+type Desk struct{ *db.DB }
 
 // Connect is the client for the file's SQL Account settings.
 func Connect(ctx context.Context, d *db.DB) (*Client, error) {
@@ -39,22 +40,6 @@ func (k Desk) Post(ctx context.Context, ids []int64, includeCancelled bool, prog
 		}
 	})
 	return domain.PostRun{ID: res.RunID, At: at, Posted: res.Posted, Failed: res.Failed}, err
-}
-
-func (k Desk) PostSettings(ctx context.Context) (domain.PostSettings, error) {
-	return k.DB.PostSettings(ctx)
-}
-
-func (k Desk) PostRuns(ctx context.Context, limit int) ([]domain.PostRun, error) {
-	return k.DB.PostRuns(ctx, limit)
-}
-
-func (k Desk) PostAttempts(ctx context.Context, runID int64) ([]domain.PostAttempt, error) {
-	return k.DB.PostAttempts(ctx, runID)
-}
-
-func (k Desk) LastPostFailures(ctx context.Context) ([]domain.PostAttempt, error) {
-	return k.DB.LastPostFailures(ctx)
 }
 
 // TestConnection asks SQL Account for its version with the given settings.

@@ -55,11 +55,7 @@ func SetUpAccounts(ctx context.Context, d *db.DB, now time.Time) error {
 		return err
 	}
 	defer stop()
-	cfg, err := d.SQLAccConfig(ctx)
-	if err != nil {
-		return err
-	}
-	c, err := sqlaccount.New(sqlaccount.Config(cfg), nil)
+	c, err := sqlaccount.Connect(ctx, d)
 	if err != nil {
 		return err
 	}
