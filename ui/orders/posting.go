@@ -44,7 +44,6 @@ type poster struct {
 
 	mu     sync.Mutex
 	cancel context.CancelFunc // the run in progress; nil when none
-	last   domain.PostRun
 }
 
 // postBar is the status light and words beside Post Order.
@@ -141,11 +140,8 @@ func (s *Screen) startPosting(ids []int64, includeCancelled bool) {
 	s.posting.box.Show()
 	s.setLight(postBusy, fmt.Sprintf("Posting 0 of %s…", widgets.Thousands(len(ids))))
 	s.run.Go(func() func() {
-		var mu sync.Mutex
-		last := time.Time{}
+		var last time.Time // progress is called on this goroutine, one order after another
 		run, err := s.Posting.Post(ctx, ids, includeCancelled, func(done, total int) {
-			mu.Lock()
-			defer mu.Unlock()
 			if time.Since(last) < 100*time.Millisecond && done < total {
 				return // the light's words change at most ten times a second
 			}
@@ -157,7 +153,6 @@ func (s *Screen) startPosting(ids []int64, includeCancelled bool) {
 		return func() {
 			s.posting.mu.Lock()
 			s.posting.cancel = nil
-			s.posting.last = run
 			s.posting.mu.Unlock()
 			cancel()
 			switch {
