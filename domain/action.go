@@ -104,6 +104,10 @@ var tabActions = map[Tab][]Action{
 	TabOthers:    {ActPost},
 }
 
+// PostTabs are the tabs whose finished orders are posted to SQL Account (Others only with
+// "Include Cancelled Orders").
+var PostTabs = []Tab{TabShipped, TabDelivered, TabCompleted}
+
 // TabActions lists the actions a tab offers for its orders.
 func TabActions(t Tab) []Action { return tabActions[t] }
 

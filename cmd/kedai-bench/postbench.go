@@ -82,7 +82,7 @@ func postRows(n int) ([]row, error) {
 	if err := mapEverything(ctx, d); err != nil {
 		return nil, err
 	}
-	ids, err := d.Unposted(ctx, []domain.Tab{domain.TabShipped, domain.TabDelivered, domain.TabCompleted}, false)
+	ids, err := d.Unposted(ctx, domain.PostTabs, false)
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -224,9 +225,6 @@ func mapAuto(args []string, stdout io.Writer) error {
 	return nil
 }
 
-// postTabs are the tabs whose orders are posted.
-var postTabs = []domain.Tab{domain.TabShipped, domain.TabDelivered, domain.TabCompleted}
-
 func cmdPost(args []string, stdout io.Writer) error {
 	fs := flags("post")
 	path := fs.String("db", "", "data file")
@@ -236,13 +234,13 @@ func cmdPost(args []string, stdout io.Writer) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	tabs := postTabs
+	tabs := domain.PostTabs
 	if *tab != "" {
 		t, err := domain.ParseTab(*tab)
 		if err != nil {
 			return err
 		}
-		if t != domain.TabShipped && t != domain.TabDelivered && t != domain.TabCompleted {
+		if !slices.Contains(domain.PostTabs, t) {
 			return fmt.Errorf("--tab %s: orders are posted from shipped, delivered or completed", *tab)
 		}
 		tabs = []domain.Tab{t}

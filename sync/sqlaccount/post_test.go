@@ -131,7 +131,7 @@ func (b *books) post(t *testing.T, ids ...int64) domain.PostRun {
 
 func (b *books) unposted(t *testing.T) []int64 {
 	t.Helper()
-	ids, err := b.d.Unposted(t.Context(), []domain.Tab{domain.TabShipped, domain.TabDelivered, domain.TabCompleted}, false)
+	ids, err := b.d.Unposted(t.Context(), domain.PostTabs, false)
 	if err != nil {
 		t.Fatal(err)
 	}
