@@ -3,10 +3,8 @@
 package settings
 
 import (
-	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -24,30 +22,8 @@ import (
 // link is SQL Account as cmd/kedai gives it to the card: the API client over a connection, and
 // the pull into the data file over the kept one.
 func link(d *db.DB) SQLAccLink {
-	client := func(c domain.SQLAccConfig) (*sqlaccount.Client, error) {
-		return sqlaccount.New(sqlaccount.Config{URL: c.URL, AccessKey: c.AccessKey, SecretKey: c.SecretKey, Region: c.Region, Service: c.Service}, nil)
-	}
-	return SQLAccLink{
-		Version: func(ctx context.Context, c domain.SQLAccConfig) (string, error) {
-			cl, err := client(c)
-			if err != nil {
-				return "", err
-			}
-			return cl.Version(ctx)
-		},
-		Pull: func(ctx context.Context, step func(string, int)) error {
-			c, err := d.SQLAccConfig(ctx)
-			if err != nil {
-				return err
-			}
-			cl, err := client(c)
-			if err != nil {
-				return err
-			}
-			_, err = sqlaccount.Pull(ctx, d, cl, step, time.Now())
-			return err
-		},
-	}
+	desk := sqlaccount.Desk{DB: d} // what the window gives the card
+	return SQLAccLink{Version: desk.TestConnection, Pull: desk.Pull}
 }
 
 // sqlAcc runs a SQL Account simulator on 127.0.0.1 with the demo company.
