@@ -249,8 +249,9 @@ func (s *Screen) build() {
 	search := container.NewBorder(nil, nil, nil, container.NewHBox(wide(s.platform, 160), wide(s.store, 220)), s.search)
 	filters := container.NewBorder(nil, nil, container.NewHBox(dates(s.from), dates(s.to), wide(s.sortSel, 230)),
 		container.NewHBox(s.archived, columns, clear))
-	selBar := container.NewBorder(nil, nil, container.NewHBox(s.selectAll, s.selInfo),
-		container.NewHBox(s.actionBar(), s.postBar()))
+	// The posting light sits on the left: its words change as it posts, and the buttons on the
+	// right must not move under the pointer.
+	selBar := container.NewBorder(nil, nil, container.NewHBox(s.selectAll, s.selInfo, s.postBar()), s.actionBar())
 	s.list = container.NewBorder(
 		container.NewVBox(container.NewHScroll(container.NewHBox(tabs...)), search, filters, s.errLabel, selBar),
 		nil, nil, nil, s.table)
