@@ -66,6 +66,9 @@ type Order struct {
 
 	Items    []Item
 	Packages []Package
+	// AfterSales are the order's cancellation, return and refund requests, as last read from the
+	// platform (loaded with the order's detail, not with list rows).
+	AfterSales []AfterSale
 
 	PostedAt time.Time // when it was last posted to SQL Account; zero if never
 

@@ -78,6 +78,10 @@ type Batch struct {
 	// (true) or no longer does (false). Orders not listed keep what they had: the order APIs do
 	// not say, the returns APIs do.
 	Returns map[string]bool
+	// AfterSales are, by order number, the requests the returns (and cancellation) lists showed
+	// for it. A listed order's requests replace the stored ones with the same kind and ID; other
+	// stored requests are kept. Orders not listed keep theirs.
+	AfterSales map[string][]domain.AfterSale
 	// Final is set on the last batch of a pull: every order updated in the window has been
 	// passed, so the engine may move its cursor to the window's end in this batch's transaction.
 	Final bool

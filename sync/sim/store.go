@@ -54,13 +54,27 @@ func (ix *index) remove(k ikey) {
 	}
 }
 
-// reverse is a return request or (Lazada) a buyer's cancellation request, as the returns APIs
-// report it.
+// reverse is a return or refund request, or a buyer's cancellation request, as the platform's
+// after-sale APIs report it (see aftersale.go for how it starts and what the buyer does next; the
+// seller's answers are in each platform's *_aftersale.go).
 type reverse struct {
 	id       string
 	created  time.Time
 	updated  time.Time
 	awaiting bool // awaits the seller's answer
+
+	kind        domain.RequestKind
+	status      string            // the request's status as its platform names it
+	lines       map[string]string // Lazada: each line's reverse_status by order_item_id
+	reason      string            // the buyer's reason (code or text, as the platform has it)
+	comment     string            // the buyer's words
+	refund      domain.Money      // what the buyer asks back
+	negotiation string            // Shopee negotiation_status
+	counters    int               // Shopee: offers the seller may still make
+	offers      []domain.Offer    // Shopee: the negotiation so far, oldest first
+	tracking    string            // the return parcel's tracking number, once the buyer ships it
+	dispute     bool              // the platform judges a dispute on it
+	decisions   []Decision        // what the seller sent, in order
 }
 
 // record is one order of a shop.
@@ -91,7 +105,9 @@ type shopState struct {
 	upd     index              // by update time
 	crt     index              // by creation time
 	returns []*record          // orders that ever had a return, in the order they first did
-	cancels []*record          // Lazada: orders that ever had a buyer cancellation request
+	cancels []*record          // orders that ever had a buyer cancellation request
+	uploads map[string]*Upload // evidence images uploaded, by the reference the platform gave back
+	zeroed  []string           // SKUs whose stock a cancellation set to 0
 
 	byPkg    map[string]*record  // package id -> its order (see indexPackages)
 	pkgSeq   int                 // packages created by fulfilment calls so far
@@ -130,19 +146,19 @@ func (sh *shopState) put(o domain.Order, bulk bool) *record {
 	hasReturn := o.ReturnRequested || slices.ContainsFunc(o.Items, func(it domain.Item) bool { return it.ReturnStatus != "" })
 	switch {
 	case hasReturn && rec.ret == nil:
-		rec.ret = &reverse{id: derivedDigits(reverseIDLen(sh.Platform), "return", sh.ID, o.OrderNo), created: o.UpdatedAt, updated: o.UpdatedAt, awaiting: o.ReturnRequested}
-		sh.returns = append(sh.returns, rec)
+		sh.openReturn(rec, returnKindOf(sh.ID, &o), o.UpdatedAt)
+		rec.ret.updated, rec.ret.awaiting = o.UpdatedAt, o.ReturnRequested
+		if !o.ReturnRequested {
+			rec.ret.status = returnDone(sh.Platform)
+		}
 	case rec.ret != nil && rec.ret.awaiting != o.ReturnRequested:
 		rec.ret.awaiting, rec.ret.updated = o.ReturnRequested, o.UpdatedAt
 	}
-	if sh.Platform == domain.Lazada {
-		switch {
-		case o.CancelRequested && rec.cancel == nil:
-			rec.cancel = &reverse{id: derivedDigits(reverseIDLen(sh.Platform), "cancel", sh.ID, o.OrderNo), created: o.UpdatedAt, updated: o.UpdatedAt, awaiting: true}
-			sh.cancels = append(sh.cancels, rec)
-		case rec.cancel != nil && rec.cancel.awaiting != o.CancelRequested:
-			rec.cancel.awaiting, rec.cancel.updated = o.CancelRequested, o.UpdatedAt
-		}
+	switch {
+	case o.CancelRequested && rec.cancel == nil:
+		sh.openCancel(rec, o.UpdatedAt)
+	case rec.cancel != nil && rec.cancel.awaiting != o.CancelRequested:
+		rec.cancel.awaiting, rec.cancel.updated = o.CancelRequested, o.UpdatedAt
 	}
 	rec.upd, rec.crt = o.UpdatedAt.Unix(), o.CreatedAt.Unix()
 	if !bulk {
@@ -419,7 +435,7 @@ func (s *Sim) RequestReturn(p domain.Platform, shopID, orderNo string) {
 	defer s.mu.Unlock()
 	sh := s.mustShop(p, shopID)
 	if r := sh.byNo[orderNo]; r != nil {
-		s.requestReturn(sh, r, s.stamp())
+		s.requestReturn(sh, r, domain.ReqReturn, s.stamp())
 	}
 }
 
@@ -452,11 +468,14 @@ func (s *Sim) ResolveReturn(p domain.Platform, shopID, orderNo string) {
 		o.Status = domain.SpCompleted
 	}
 	o.ReturnRequested = false
-	r.ret.awaiting, r.ret.updated = false, now
+	r.ret.awaiting, r.ret.updated, r.ret.status = false, now, returnDone(p)
+	for id := range r.ret.lines {
+		r.ret.lines[id] = r.ret.status
+	}
 	sh.touch(r, now)
 }
 
-func (s *Sim) requestReturn(sh *shopState, r *record, now time.Time) {
+func (s *Sim) requestReturn(sh *shopState, r *record, kind domain.RequestKind, now time.Time) {
 	o := &r.o
 	for i := range o.Items {
 		if !o.Items[i].Cancelled {
@@ -468,8 +487,7 @@ func (s *Sim) requestReturn(sh *shopState, r *record, now time.Time) {
 	}
 	o.ReturnRequested = true
 	if r.ret == nil {
-		r.ret = &reverse{id: derivedDigits(reverseIDLen(sh.Platform), "return", sh.ID, o.OrderNo), created: now}
-		sh.returns = append(sh.returns, r)
+		sh.openReturn(r, kind, now)
 	}
 	r.ret.awaiting, r.ret.updated = true, now
 	sh.touch(r, now)
@@ -874,17 +892,7 @@ func (s *Sim) advance(sh *shopState, r *record, now time.Time, rates Rates) bool
 		if x >= rates.CancelRequest {
 			return false
 		}
-		o.CancelRequested = true
-		if p == domain.Shopee {
-			o.Status = domain.SpInCancel
-		}
-		if p == domain.Lazada {
-			if r.cancel == nil {
-				r.cancel = &reverse{id: derivedDigits(reverseIDLen(p), "cancel", sh.ID, o.OrderNo), created: now}
-				sh.cancels = append(sh.cancels, r)
-			}
-			r.cancel.awaiting, r.cancel.updated = true, now
-		}
+		sh.requestCancel(r, now)
 	case phaseReady:
 		if x >= rates.Collect || now.Sub(o.UpdatedAt) < collectAfter {
 			return false
@@ -899,7 +907,7 @@ func (s *Sim) advance(sh *shopState, r *record, now time.Time, rates Rates) bool
 		recent := o.DeliveredAt.IsZero() || now.Sub(o.DeliveredAt) < returnWindow
 		switch {
 		case r.ret == nil && recent && x < rates.Return:
-			s.requestReturn(sh, r, now)
+			s.requestReturn(sh, r, returnKindOf(sh.ID, o), now)
 			return true
 		case p != domain.Lazada && !o.ReturnRequested && s.rng.Float64() < rates.Complete:
 			if p == domain.Shopee {

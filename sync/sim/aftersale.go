@@ -1,0 +1,342 @@
+package sim
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"hash/fnv"
+	"slices"
+	"time"
+
+	"github.com/kedai-app/kedai/domain"
+)
+
+// After-sale requests: how a buyer's cancellation, return or refund request starts and what the
+// buyer (or the platform's review) does next. The seller's answers are served by each platform's
+// *_aftersale.go, from the reference alone (L5, S5, T5).
+
+// Upload is an evidence image a shop uploaded, as the simulator received it.
+type Upload struct {
+	Ref    string // what the platform gave back: a URL (Lazada, Shopee) or an image id (TikTok)
+	Name   string // the file name sent with it
+	Type   string // the content type the bytes are (sniffed, not as declared)
+	Size   int
+	SHA256 string
+}
+
+// Decision is one answer the seller sent on a request, as the simulator took it.
+type Decision struct {
+	Step    string   // the platform's own action name: agreeReturn, confirm, APPROVE_REFUND...
+	Reason  string   // reason id or code
+	Comment string   // the seller's words
+	Amount  string   // an offer's amount, as sent
+	Images  []Upload // the evidence it referenced
+	At      time.Time
+}
+
+// upload keeps an image a shop sent and returns it with the reference to give back.
+func (sh *shopState) upload(name string, data []byte, now time.Time) *Upload {
+	sum := sha256.Sum256(data)
+	u := &Upload{Name: name, Size: len(data), SHA256: hex.EncodeToString(sum[:])}
+	switch {
+	case len(data) >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF:
+		u.Type = "image/jpeg"
+	case len(data) >= 8 && string(data[:8]) == "\x89PNG\r\n\x1a\n":
+		u.Type = "image/png"
+	default:
+		u.Type = "application/octet-stream"
+	}
+	if sh.uploads == nil {
+		sh.uploads = map[string]*Upload{}
+	}
+	id := fmt.Sprintf("%s%04d", u.SHA256[:16], len(sh.uploads)+1)
+	ext := ".jpg"
+	if u.Type == "image/png" {
+		ext = ".png"
+	}
+	switch sh.Platform {
+	case domain.TikTok:
+		u.Ref = "tos-maliva-i-o3syd03w52-us/" + id
+	case domain.Shopee:
+		u.Ref = "https://cf.shopee.com.my/file/" + id
+	default:
+		u.Ref = "https://my-live.slatic.net/p/" + id + ext
+	}
+	_ = now
+	sh.uploads[u.Ref] = u
+	return u
+}
+
+// uploaded finds images by the references the platform gave back; ok=false names the first
+// unknown one.
+func (sh *shopState) uploaded(refs []string) (out []Upload, unknown string, ok bool) {
+	for _, ref := range refs {
+		u := sh.uploads[ref]
+		if u == nil {
+			return nil, ref, false
+		}
+		out = append(out, *u)
+	}
+	return out, "", true
+}
+
+// returnKindOf picks, stably per order, whether a buyer's request is a return or a refund only:
+// one in three asks only for the money back.
+func returnKindOf(shopID string, o *domain.Order) domain.RequestKind {
+	h := fnv.New32a()
+	h.Write([]byte(shopID + "|" + o.OrderNo))
+	if h.Sum32()%3 == 0 {
+		return domain.ReqRefund
+	}
+	return domain.ReqReturn
+}
+
+var buyerReturnReasons = []string{"ITEM_DAMAGED", "WRONG_ITEM", "DIFFERENT_DESCRIPTION", "ITEM_MISSING", "CHANGE_MIND"}
+var buyerCancelReasons = []string{"Change of mind", "Found a better price", "Wrong delivery address", "Ordered by mistake"}
+
+// openReturn starts the order's return or refund request, awaiting the seller.
+func (sh *shopState) openReturn(r *record, kind domain.RequestKind, now time.Time) {
+	o := &r.o
+	h := fnv.New32a()
+	h.Write([]byte(sh.ID + "|" + o.OrderNo))
+	n := int(h.Sum32() % 1000)
+	rv := &reverse{id: derivedDigits(reverseIDLen(sh.Platform), "return", sh.ID, o.OrderNo), created: now, updated: now,
+		awaiting: true, kind: kind, status: returnPending(sh.Platform), reason: buyerReturnReasons[n%len(buyerReturnReasons)],
+		comment: "Please see the photos.", refund: o.Total, counters: 2, lines: map[string]string{}}
+	if sh.Platform == domain.Shopee {
+		rv.negotiation = domain.SpNegPendingRespond
+		solution := domain.SpSolutionReturnRefund
+		if kind == domain.ReqRefund {
+			solution = domain.SpSolutionRefund
+		}
+		rv.offers = []domain.Offer{{By: "buyer", Solution: solution, Amount: o.Total, At: now}}
+	}
+	for _, it := range o.Items {
+		if !it.Cancelled {
+			rv.lines[it.PlatformItemID] = rv.status
+		}
+	}
+	r.ret = rv
+	sh.returns = append(sh.returns, r)
+}
+
+// openCancel starts a buyer's cancellation request on the order, awaiting the seller.
+func (sh *shopState) openCancel(r *record, now time.Time) {
+	o := &r.o
+	status := domain.LzRevRequestInitiate
+	switch sh.Platform {
+	case domain.Shopee:
+		status = domain.SpInCancel
+	case domain.TikTok:
+		status = domain.TtCancelPending
+	}
+	h := fnv.New32a()
+	h.Write([]byte(sh.ID + "|" + o.OrderNo))
+	rv := &reverse{id: derivedDigits(reverseIDLen(sh.Platform), "cancel", sh.ID, o.OrderNo), created: now, updated: now,
+		awaiting: true, kind: domain.ReqCancel, status: status, reason: buyerCancelReasons[h.Sum32()%uint32(len(buyerCancelReasons))],
+		refund: o.Total, lines: map[string]string{}}
+	for _, it := range o.Items {
+		if !it.Cancelled {
+			rv.lines[it.PlatformItemID] = status
+		}
+	}
+	r.cancel = rv
+	sh.cancels = append(sh.cancels, r)
+}
+
+// requestCancel is the buyer asking to cancel a paid, unshipped order.
+func (sh *shopState) requestCancel(r *record, now time.Time) {
+	o := &r.o
+	o.CancelRequested = true
+	if sh.Platform == domain.Shopee {
+		o.Status = domain.SpInCancel
+	}
+	if r.cancel == nil || !r.cancel.awaiting {
+		sh.openCancel(r, now)
+	}
+	r.cancel.awaiting, r.cancel.updated = true, now
+}
+
+// RequestCancel makes the buyer ask to cancel the order (Lazada need_cancel_confirm, Shopee
+// IN_CANCEL, TikTok is_buyer_request_cancel with a pending cancellation). Unknown orders are ignored.
+func (s *Sim) RequestCancel(p domain.Platform, shopID, orderNo string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sh := s.mustShop(p, shopID)
+	if r := sh.byNo[orderNo]; r != nil {
+		now := s.stamp()
+		sh.requestCancel(r, now)
+		sh.touch(r, now)
+	}
+}
+
+// RequestRefund opens a refund-only request awaiting the seller (the buyer keeps the goods).
+func (s *Sim) RequestRefund(p domain.Platform, shopID, orderNo string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sh := s.mustShop(p, shopID)
+	if r := sh.byNo[orderNo]; r != nil {
+		s.requestReturn(sh, r, domain.ReqRefund, s.stamp())
+	}
+}
+
+// ShipReturn is the buyer sending the goods back with this tracking number, once the seller
+// agreed to the return: Lazada BUYER_RETURN_ITEM -> RTM_SHIPPING_BACK, TikTok AWAITING_BUYER_SHIP
+// -> BUYER_SHIPPED_ITEM. It reports whether the return was waiting for the parcel.
+func (s *Sim) ShipReturn(p domain.Platform, shopID, orderNo, tracking string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sh := s.mustShop(p, shopID)
+	r := sh.byNo[orderNo]
+	if r == nil || r.ret == nil {
+		return false
+	}
+	from, to := domain.LzRevBuyerReturnItem, domain.LzRevShippingBack
+	if p == domain.TikTok {
+		from, to = domain.TtAwaitingShip, domain.TtBuyerShipped
+	}
+	if r.ret.status != from {
+		return false
+	}
+	now := s.stamp()
+	r.ret.tracking = tracking
+	r.ret.setStatus(to)
+	r.ret.awaiting, r.ret.updated = true, now
+	sh.touch(r, now)
+	return true
+}
+
+// BuyerOffer is a Shopee buyer answering with an offer of their own: the negotiation awaits the
+// seller again (PENDING_RESPOND).
+func (s *Sim) BuyerOffer(shopID, orderNo string, amount domain.Money, solution string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sh := s.mustShop(domain.Shopee, shopID)
+	r := sh.byNo[orderNo]
+	if r == nil || r.ret == nil || (r.ret.status != domain.SpRetRequested && r.ret.status != domain.SpRetProcessing) {
+		return false
+	}
+	now := s.stamp()
+	r.ret.offers = append(r.ret.offers, domain.Offer{By: "buyer", Solution: solution, Amount: amount, At: now})
+	r.ret.negotiation, r.ret.awaiting, r.ret.updated = domain.SpNegPendingRespond, true, now
+	sh.touch(r, now)
+	return true
+}
+
+// SettleReturn is the platform finishing its review: a Lazada REFUND_PENDING refund is paid
+// (REFUND_SUCCESS, the items returned), a Shopee dispute is closed (CLOSED).
+func (s *Sim) SettleReturn(p domain.Platform, shopID, orderNo string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sh := s.mustShop(p, shopID)
+	r := sh.byNo[orderNo]
+	if r == nil || r.ret == nil {
+		return false
+	}
+	now := s.stamp()
+	switch {
+	case p == domain.Lazada && r.ret.status == domain.LzRevRefundPending:
+		r.ret.setStatus(domain.LzRevRefundSuccess)
+		for i := range r.o.Items {
+			if _, ok := r.ret.lines[r.o.Items[i].PlatformItemID]; ok {
+				r.o.Items[i].ReturnStatus = domain.LzRevRefundSuccess
+				if r.o.Items[i].Status == domain.LzDelivered {
+					r.o.Items[i].Status = domain.LzReturned
+				}
+			}
+		}
+		syncLazadaPackages(&r.o)
+	case p == domain.Shopee && (r.ret.status == domain.SpRetJudging || r.ret.status == domain.SpRetSellerDispute):
+		r.ret.status, r.ret.dispute = domain.SpRetClosed, false
+	default:
+		return false
+	}
+	r.ret.awaiting, r.ret.updated = false, now
+	r.o.ReturnRequested = false
+	sh.touch(r, now)
+	return true
+}
+
+// setStatus moves the request and every one of its lines to status.
+func (rv *reverse) setStatus(status string) {
+	rv.status = status
+	for id := range rv.lines {
+		rv.lines[id] = status
+	}
+}
+
+// RequestView is an order's request as the simulator holds it, for tests.
+type RequestView struct {
+	ID          string
+	Kind        domain.RequestKind
+	Status      string
+	Awaiting    bool
+	Negotiation string
+	Offers      []domain.Offer
+	Tracking    string
+	Dispute     bool
+	Lines       map[string]string
+	Decisions   []Decision
+}
+
+func (rv *reverse) view() (RequestView, bool) {
+	if rv == nil {
+		return RequestView{}, false
+	}
+	lines := map[string]string{}
+	for k, v := range rv.lines {
+		lines[k] = v
+	}
+	return RequestView{ID: rv.id, Kind: rv.kind, Status: rv.status, Awaiting: rv.awaiting, Negotiation: rv.negotiation,
+		Offers: slices.Clone(rv.offers), Tracking: rv.tracking, Dispute: rv.dispute, Lines: lines,
+		Decisions: slices.Clone(rv.decisions)}, true
+}
+
+// ReturnOf is the order's return or refund request; ok=false when it never had one.
+func (s *Sim) ReturnOf(p domain.Platform, shopID, orderNo string) (RequestView, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	sh := s.shop(p, shopID)
+	if sh == nil || sh.byNo[orderNo] == nil {
+		return RequestView{}, false
+	}
+	return sh.byNo[orderNo].ret.view()
+}
+
+// CancelOf is the order's buyer cancellation request; ok=false when it never had one.
+func (s *Sim) CancelOf(p domain.Platform, shopID, orderNo string) (RequestView, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	sh := s.shop(p, shopID)
+	if sh == nil || sh.byNo[orderNo] == nil {
+		return RequestView{}, false
+	}
+	return sh.byNo[orderNo].cancel.view()
+}
+
+// Uploads lists every image the shop uploaded, in no particular order.
+func (s *Sim) Uploads(p domain.Platform, shopID string) []Upload {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	sh := s.shop(p, shopID)
+	if sh == nil {
+		return nil
+	}
+	var out []Upload
+	for _, u := range sh.uploads {
+		out = append(out, *u)
+	}
+	return out
+}
+
+// ZeroedStock lists the SKUs whose stock a seller's cancellation set to 0 (Lazada Out of Stock or
+// Wrong Price, Shopee OUT_OF_STOCK), in the order it happened.
+func (s *Sim) ZeroedStock(p domain.Platform, shopID string) []string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	sh := s.shop(p, shopID)
+	if sh == nil {
+		return nil
+	}
+	return slices.Clone(sh.zeroed)
+}
