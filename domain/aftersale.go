@@ -180,6 +180,12 @@ func (s Step) Action() Action {
 	return ActAnswerReturn
 }
 
+// AfterSale reports whether the action is an answer about a cancellation or a return: it carries
+// the seller's Answer and is taken one order at a time.
+func (a Action) AfterSale() bool {
+	return a == ActCancel || a == ActAnswerCancel || a == ActAnswerReturn
+}
+
 // Needs is what a step asks of the seller.
 type Needs struct {
 	Items     bool // which items (Lazada cancel; Shopee out of stock)

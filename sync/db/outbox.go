@@ -58,10 +58,13 @@ func (d *DB) Enqueue(ctx context.Context, a domain.Action, ids []int64, ship mar
 	if len(ids) == 0 {
 		return 0, nil, errors.New("no order is selected")
 	}
+	if a.AfterSale() {
+		return 0, nil, fmt.Errorf("%s needs the seller's answer (reason, items, evidence): give it on the order's detail", a.Title())
+	}
 	if len(ids) > MaxJob {
 		return 0, nil, fmt.Errorf("%d orders selected: one action takes at most %d", len(ids), MaxJob)
 	}
-	params, err := json.Marshal(ship)
+	params, err := json.Marshal(outboxParams{Shipping: ship})
 	if err != nil {
 		return 0, nil, err
 	}
@@ -120,6 +123,14 @@ func (d *DB) Enqueue(ctx context.Context, a domain.Action, ids []int64, ship mar
 	return job, refused, nil
 }
 
+// outboxParams is what an outbox row carries besides the action: how to ship (pack), or the
+// seller's answer (cancel, answer a cancellation or a return). Rows written before answers existed
+// hold the shipping fields alone, which read the same.
+type outboxParams struct {
+	market.Shipping
+	Answer *domain.Answer `json:"answer,omitempty"`
+}
+
 // Outgoing is one queued action, claimed for sending.
 type Outgoing struct {
 	ID       int64
@@ -127,7 +138,8 @@ type Outgoing struct {
 	Order    domain.Order
 	Action   domain.Action
 	Shipping market.Shipping
-	Attempts int // sends begun before this one: more than zero means check the platform first
+	Answer   *domain.Answer // the seller's answer, for the after-sale actions
+	Attempts int            // sends begun before this one: more than zero means check the platform first
 }
 
 // Claim takes up to limit queued actions of one store, all of the same action as the oldest, and
@@ -160,10 +172,12 @@ func (d *DB) Claim(ctx context.Context, storeID int64, limit int, now time.Time)
 				return err
 			}
 			g.Action = domain.Action(first)
-			if err := json.Unmarshal([]byte(params), &g.Shipping); err != nil {
+			var p outboxParams
+			if err := json.Unmarshal([]byte(params), &p); err != nil {
 				rows.Close()
-				return fmt.Errorf("outbox %d: unreadable shipping choice: %w", g.ID, err)
+				return fmt.Errorf("outbox %d: unreadable shipping choice or answer: %w", g.ID, err)
 			}
+			g.Shipping, g.Answer = p.Shipping, p.Answer
 			out = append(out, g)
 			ids = append(ids, g.ID)
 		}
@@ -199,7 +213,7 @@ type Outcome struct {
 	Message string
 	RetryAt time.Time
 	// Fresh is the order as the platform has it after the action, saved in the same transaction
-	// (zero OrderNo: nothing to save).
+	// (zero OrderNo: nothing to save), with its requests when they were read (nil: not read).
 	Fresh domain.Order
 	// Stage is Kedai's own stage to set (To Ship on Shopee and TikTok), "" for none.
 	Stage domain.Stage
@@ -227,6 +241,13 @@ func (d *DB) Finish(ctx context.Context, outcomes []Outcome, now time.Time) erro
 		}
 		if err := saveOrdersTx(ctx, tx, fresh, now); err != nil {
 			return err
+		}
+		for _, o := range outcomes {
+			if o.Fresh.OrderNo != "" && o.Fresh.AfterSales != nil {
+				if err := keepAfterSalesTx(ctx, tx, o.OrderID, o.Fresh.AfterSales, now); err != nil {
+					return err
+				}
+			}
 		}
 		var apply []Outcome
 		for _, o := range outcomes {

@@ -530,6 +530,9 @@ func loadOrder(ctx context.Context, db querier, id int64) (domain.Order, error) 
 	if err := rows.Err(); err != nil {
 		return o, err
 	}
+	if o.AfterSales, err = loadAfterSales(ctx, db, id); err != nil {
+		return o, err
+	}
 	rows, err = db.QueryContext(ctx, `SELECT package_id, tracking_no, provider, status FROM packages WHERE order_id = ? ORDER BY line`, id)
 	if err != nil {
 		return o, err

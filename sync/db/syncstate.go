@@ -52,7 +52,7 @@ func (d *DB) SyncState(ctx context.Context, storeID int64) (SyncState, error) {
 }
 
 // SaveBatch saves one page of a pull in one transaction: its orders, the return requests it
-// reports, and, on the final page, the cursor moved to the window's end. A crash leaves either
+// reports (whether one is open, and the requests themselves), and, on the final page, the cursor moved to the window's end. A crash leaves either
 // all of it or none, so a restarted pull neither loses nor doubles anything.
 func (d *DB) SaveBatch(ctx context.Context, storeID int64, b market.Batch, windowEnd, now time.Time) error {
 	st, ok := d.storeByID(storeID)
@@ -68,6 +68,9 @@ func (d *DB) SaveBatch(ctx context.Context, storeID int64, b market.Batch, windo
 	}
 	return d.write(ctx, func(tx *sql.Tx) error {
 		if err := saveOrdersTx(ctx, tx, b.Orders, now); err != nil {
+			return err
+		}
+		if err := saveBatchAfterSalesTx(ctx, tx, storeID, st.Platform, b.AfterSales, now); err != nil {
 			return err
 		}
 		for no, pending := range b.Returns {

@@ -211,6 +211,9 @@ func (e *Engine) drainStore(ctx context.Context, storeID int64) {
 
 // send carries out claimed actions of one store and says how each ended.
 func (e *Engine) send(ctx context.Context, storeID int64, claimed []db.Outgoing) []db.Outcome {
+	if claimed[0].Action.AfterSale() {
+		return e.sendAnswers(ctx, storeID, claimed)
+	}
 	outcomes := make([]db.Outcome, len(claimed))
 	for i, c := range claimed {
 		outcomes[i] = db.Outcome{ID: c.ID, OrderID: c.Order.ID, Action: c.Action}
