@@ -27,12 +27,19 @@ var actionsOffered = []domain.Action{domain.ActPack, domain.ActToShip, domain.Ac
 func (v *View) showActions() {
 	o := &v.order
 	v.actionBox.RemoveAll()
-	for _, a := range actionsOffered {
+	offered := actionsOffered
+	if v.aftersales != nil {
+		offered = append(offered[:len(offered):len(offered)], domain.ActCancel)
+	}
+	for _, a := range offered {
 		if domain.CanDo(o, a) != nil {
 			continue
 		}
 		b := widgets.NewButton(a.Title(), func() { v.Act(a) })
 		b.Importance = widget.HighImportance
+		if a == domain.ActCancel {
+			b.Importance = widget.DangerImportance
+		}
 		v.actionBox.Add(b)
 	}
 	switch {
@@ -69,6 +76,10 @@ func (v *View) Act(a domain.Action) {
 	}
 	if a == domain.ActPack && o.Platform != domain.Lazada {
 		v.askShipping(o)
+		return
+	}
+	if a == domain.ActCancel && v.aftersales != nil {
+		v.askCancel()
 		return
 	}
 	v.dialog = widgets.Ask(v.win, a.Title(), fmt.Sprintf("%s %s order %s?", a.Title(), o.Platform.Title(), o.OrderNo), "Yes", "No", func(ok bool) {

@@ -36,6 +36,16 @@ type View struct {
 	run     *widgets.Runner
 	mapper  mapping.Mapper // nil: items have no mapping button
 	mapDlg  *mapping.MapDialog
+	// aftersales answers the order's requests (nil: requests are not shown, Cancel Order is not
+	// offered).
+	aftersales  AfterSales
+	requests    *fyne.Container
+	requestNote *widget.Label
+	refreshedID int64 // the order whose requests were last read from its platform
+	stepButtons []*widgets.Button
+	form        *AnswerForm
+	question    string
+	pickImage   func(fyne.Window, func(fyne.URIReadCloser, error))
 
 	// OnBack returns to the list.
 	OnBack func()
@@ -67,7 +77,7 @@ type View struct {
 
 // New builds an empty detail view.
 func New(src Source, actions Actions, win fyne.Window, run *widgets.Runner) *View {
-	v := &View{src: src, actions: actions, win: win, run: run}
+	v := &View{src: src, actions: actions, win: win, run: run, pickImage: pickImage}
 	v.actionBox = container.NewHBox()
 	v.actionState = widget.NewLabel("")
 	v.actionState.Wrapping = fyne.TextWrapWord
@@ -94,8 +104,14 @@ func New(src Source, actions Actions, win fyne.Window, run *widgets.Runner) *Vie
 	head := container.NewHBox(v.title, container.NewCenter(v.tabBadge), container.NewCenter(v.flagBadge))
 	v.sections = container.NewVBox()
 	v.items = container.NewVBox()
+	v.requests = container.NewVBox()
+	v.requestNote = widget.NewLabel("")
+	v.requestNote.Wrapping = fyne.TextWrapWord
+	v.requestNote.SizeName = theme.SizeNameCaptionText
+	v.requestNote.Hide()
 	// Items on the left, where the eye goes first: they are what is picked, packed and checked.
-	body := container.NewHSplit(container.NewVScroll(v.items), container.NewVScroll(v.sections))
+	// The requests head the right: they are what awaits the seller.
+	body := container.NewHSplit(container.NewVScroll(v.items), container.NewVScroll(container.NewVBox(v.requestNote, v.requests, v.sections)))
 	body.Offset = 0.58
 	v.root = container.NewBorder(container.NewVBox(nav, widget.NewSeparator(), container.NewBorder(nil, nil, head, v.actionBox),
 		v.subtitle, v.actionState, v.message), nil, nil, nil, body)
@@ -117,6 +133,7 @@ func (v *View) Order() domain.Order { return v.order }
 // Open loads and shows an order; q is the list it came from.
 func (v *View) Open(id int64, q domain.OrderQuery) {
 	v.q = q
+	v.refreshedID = 0
 	v.load(id)
 }
 
@@ -157,8 +174,14 @@ func (v *View) load(id int64) {
 				v.showMessage(fmt.Sprintf("Could not open the order: %v", err))
 				return
 			}
+			if o.ID != v.order.ID {
+				v.requestNote.Hide()
+			}
 			v.order, v.prev, v.next = o, prev, next
 			v.render(shopID)
+			if v.aftersales != nil && v.refreshedID != o.ID && wantsRequests(&v.order) {
+				v.refreshRequests()
+			}
 		}
 	})
 }
@@ -203,6 +226,7 @@ func (v *View) render(shopID string) {
 	for _, sec := range domain.DetailSections(o, shopID, time.Local) {
 		v.sections.Add(sectionPanel(sec))
 	}
+	v.showRequests()
 	v.items.RemoveAll()
 	for _, g := range o.PackageGroups() {
 		v.items.Add(packagePanel(g, v.mapButton))
@@ -436,6 +460,10 @@ func (v *View) TypedKey(ev *fyne.KeyEvent) bool {
 	}
 	switch ev.Name {
 	case fyne.KeyEscape:
+		if v.form != nil && v.form.Open() { // nothing in the form has the focus: Escape closes it
+			v.form.close()
+			return true
+		}
 		v.Back()
 	case fyne.KeyPageUp:
 		v.Previous()

@@ -3,6 +3,7 @@ package widgets
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -20,7 +21,8 @@ type Jobs interface {
 }
 
 // JobDialog follows a bulk action: a progress bar, the counts, Cancel while it runs, and what
-// became of each order (failures first), with the orders the rules refused at the top.
+// became of each order (failures first), with the orders the rules refused at the top. What the
+// platform said of an order it did (Lazada's tip after a cancel) is shown in full under the counts.
 type JobDialog struct {
 	win      fyne.Window
 	d        dialog.Dialog
@@ -29,6 +31,7 @@ type JobDialog struct {
 	job      int64
 	bar      *widget.ProgressBar
 	counts   *widget.Label
+	answer   *widget.Label // what the platform said of the orders it did, in full
 	cancel   *Button
 	close    *Button
 	lines    []string
@@ -48,7 +51,11 @@ const pollEvery = 500 * time.Millisecond
 
 // ShowJob opens the dialog for a submitted job (0: every order was refused).
 func ShowJob(win fyne.Window, run *Runner, jobs Jobs, title string, job int64, refused []domain.Refusal) *JobDialog {
-	j := &JobDialog{win: win, run: run, jobs: jobs, job: job, refused: refused, bar: widget.NewProgressBar(), counts: widget.NewLabel("")}
+	j := &JobDialog{win: win, run: run, jobs: jobs, job: job, refused: refused, bar: widget.NewProgressBar(), counts: widget.NewLabel(""),
+		answer: widget.NewLabel("")}
+	j.answer.Wrapping = fyne.TextWrapWord
+	j.answer.Selectable = true
+	j.answer.Hide()
 	j.list = widget.NewList(func() int { return len(j.lines) }, func() fyne.CanvasObject {
 		l := widget.NewLabel("")
 		l.Truncation = fyne.TextTruncateEllipsis
@@ -60,7 +67,7 @@ func ShowJob(win fyne.Window, run *Runner, jobs Jobs, title string, job int64, r
 	j.close.Importance = widget.HighImportance
 	j.close.Hide()
 	results := container.NewGridWrap(fyne.NewSize(620, 300), j.list)
-	content := container.NewBorder(container.NewVBox(j.bar, j.counts), container.NewHBox(j.cancel, j.close), nil, nil, results)
+	content := container.NewBorder(container.NewVBox(j.bar, j.counts, j.answer), container.NewHBox(j.cancel, j.close), nil, nil, results)
 	j.d = dialog.NewCustomWithoutButtons(title, content, win)
 	j.d.SetOnClosed(func() {
 		j.closed = true
@@ -84,6 +91,14 @@ func (j *JobDialog) Progress() domain.JobProgress { return j.progress }
 
 // Lines is what the result list shows.
 func (j *JobDialog) Lines() []string { return j.lines }
+
+// Answer is what the platform said of the orders it did, as shown ("" when nothing).
+func (j *JobDialog) Answer() string {
+	if !j.answer.Visible() {
+		return ""
+	}
+	return j.answer.Text
+}
 
 // Busy reports whether the dialog is open on a job that is still being sent.
 func (j *JobDialog) Busy() bool { return !j.finished && !j.closed }
@@ -155,6 +170,30 @@ func (j *JobDialog) show(p domain.JobProgress) {
 		j.lines = append(j.lines, line)
 	}
 	j.list.Refresh()
+	j.showAnswer(p.Results)
+}
+
+// maxAnswers is how many orders' answers are shown in full; the list has them all.
+const maxAnswers = 5
+
+// showAnswer shows in full what the platform said of the orders it did: a line of the list is
+// cut to its width, and a done order's message is the platform's own answer, not a failure.
+func (j *JobDialog) showAnswer(results []domain.JobResult) {
+	var said []string
+	for _, r := range results {
+		if r.State == "done" && strings.TrimSpace(r.Message) != "" {
+			said = append(said, r.OrderNo+": "+r.Message)
+		}
+	}
+	if len(said) > maxAnswers {
+		said = append(said[:maxAnswers], fmt.Sprintf("…and %d more, in the list below", len(said)-maxAnswers))
+	}
+	if len(said) == 0 {
+		j.answer.Hide()
+		return
+	}
+	j.answer.SetText("The platform says:\n" + strings.Join(said, "\n"))
+	j.answer.Show()
 }
 
 func (j *JobDialog) finish() {

@@ -1,0 +1,281 @@
+package detail
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/kedai-app/kedai/domain"
+	"github.com/kedai-app/kedai/ui/widgets"
+)
+
+// AfterSales answers cancellations and returns (the engine).
+type AfterSales interface {
+	// RefreshAfterSales reads the order's requests from its platform, keeps them, and returns
+	// them; when the platform cannot be reached it returns the kept ones with the error.
+	RefreshAfterSales(ctx context.Context, orderID int64) ([]domain.AfterSale, error)
+	CancelOptions(ctx context.Context, orderID int64, itemIDs []string) (domain.CancelOptions, error)
+	Reasons(ctx context.Context, orderID int64, kind domain.RequestKind, requestID string, step domain.Step) ([]domain.Reason, error)
+	// SubmitAnswer checks the answer (domain Answer.Check against the kept requests) and queues
+	// it in the outbox as one job; a refusal comes back in refused, nothing queued.
+	SubmitAnswer(ctx context.Context, orderID int64, a domain.Answer) (job int64, refused []domain.Refusal, err error)
+}
+
+// UseAfterSales shows an order's cancellation and return requests with the steps the seller can
+// take on them, and offers Cancel Order where the rules allow it.
+func (v *View) UseAfterSales(a AfterSales) { v.aftersales = a }
+
+// wantsRequests reports whether the order has requests worth reading from the platform when it
+// is opened: it has some, or its tab or flags say one awaits the seller.
+func wantsRequests(o *domain.Order) bool {
+	return len(o.AfterSales) > 0 || o.CancelRequested || o.ReturnRequested ||
+		o.Tab == domain.TabToCancel || o.Tab == domain.TabToReturn
+}
+
+// refreshRequests reads the order's requests from its platform, off the UI goroutine, and shows
+// them; the kept ones stay on screen, with a note, when the platform cannot be reached.
+func (v *View) refreshRequests() {
+	if v.aftersales == nil || v.order.ID == 0 {
+		return
+	}
+	id, platform := v.order.ID, v.order.Platform.Title()
+	v.refreshedID = id
+	v.requestNote.SetText("Reading the requests from " + platform + "…")
+	v.requestNote.Importance = widget.LowImportance
+	v.requestNote.Show()
+	v.requestNote.Refresh()
+	v.run.Go(func() func() {
+		reqs, err := v.aftersales.RefreshAfterSales(context.Background(), id)
+		at := time.Now()
+		return func() {
+			if v.order.ID != id {
+				return
+			}
+			if reqs != nil || err == nil {
+				v.order.AfterSales = reqs
+			}
+			if err != nil {
+				v.requestNote.SetText(unreachableNote(platform, err, v.order.AfterSales))
+				v.requestNote.Importance = widget.WarningImportance
+			} else {
+				v.requestNote.SetText("As of " + at.Format("15:04:05") + ", as " + platform + " has them.")
+				v.requestNote.Importance = widget.LowImportance
+			}
+			v.requestNote.Refresh()
+			v.showRequests()
+		}
+	})
+}
+
+// unreachableNote says the requests on screen may be out of date, and since when.
+func unreachableNote(platform string, err error, kept []domain.AfterSale) string {
+	text := fmt.Sprintf("Could not reach %s (%v).", platform, err)
+	var last time.Time
+	for _, r := range kept {
+		if r.Updated.After(last) {
+			last = r.Updated
+		}
+	}
+	switch {
+	case len(kept) == 0:
+		return text + " Kedai has no request of this order on file."
+	case last.IsZero():
+		return text + " These are the requests as Kedai last read them."
+	}
+	return text + " These are the requests as of " + last.Local().Format(domain.TimeLayout) + "."
+}
+
+// RequestNote is the note above the requests: when they were read, or that the platform could
+// not be reached ("" when none is shown).
+func (v *View) RequestNote() string {
+	if !v.requestNote.Visible() {
+		return ""
+	}
+	return v.requestNote.Text
+}
+
+// showRequests draws a panel per request, with the steps the seller can take under it.
+func (v *View) showRequests() {
+	o := &v.order
+	v.requests.RemoveAll()
+	v.stepButtons = nil
+	if v.aftersales == nil {
+		v.requests.Refresh()
+		return
+	}
+	if len(o.AfterSales) == 0 && (o.CancelRequested || o.ReturnRequested) {
+		what := "a return or refund"
+		if o.CancelRequested {
+			what = "to cancel"
+		}
+		v.requests.Add(panel("Buyer's request", "", widget.NewLabel("The buyer asked "+what+"; Kedai has not read the request from "+o.Platform.Title()+" yet.")))
+	}
+	for i := range o.AfterSales {
+		r := o.AfterSales[i]
+		v.requests.Add(v.requestPanel(r))
+	}
+	v.requests.Refresh()
+}
+
+func (v *View) requestPanel(r domain.AfterSale) fyne.CanvasObject {
+	o := &v.order
+	sec := RequestSection(o, &r, time.Local)
+	form := container.New(layout.NewFormLayout())
+	for _, f := range sec.Fields {
+		val := widget.NewLabel(f.Value)
+		val.Wrapping = fyne.TextWrapWord
+		val.Selectable = true
+		form.Add(widget.NewLabel(f.Label))
+		form.Add(val)
+	}
+	parts := []fyne.CanvasObject{form}
+	if steps := domain.AfterSaleSteps(o.Platform, &r); len(steps) > 0 {
+		row := container.NewHBox()
+		for _, s := range steps {
+			b := widgets.NewButton(StepLabel(o.Platform, &r, s), func() { v.Answer(r, s) })
+			if s != domain.StepReject && s != domain.StepRejectCancel && s != domain.StepDispute {
+				b.Importance = widget.HighImportance
+			}
+			if o.PendingAction != "" {
+				b.Disable()
+			}
+			row.Add(b)
+			v.stepButtons = append(v.stepButtons, b)
+		}
+		parts = append(parts, row)
+	}
+	return panel(sec.Title, r.Kind.Title(), container.NewVBox(parts...))
+}
+
+// StepButtons are the titles of the steps offered under the requests (for tests).
+func (v *View) StepButtons() []string {
+	var out []string
+	for _, b := range v.stepButtons {
+		out = append(out, b.Text)
+	}
+	return out
+}
+
+// StepLabel is a step's button label: a Shopee offer that would replace the seller's own
+// pending one says so.
+func StepLabel(p domain.Platform, r *domain.AfterSale, s domain.Step) string {
+	if s == domain.StepOffer && ownOfferPending(r) {
+		return "Change Your Offer"
+	}
+	return s.Title()
+}
+
+// ownOfferPending reports whether the seller's last offer awaits the buyer.
+func ownOfferPending(r *domain.AfterSale) bool {
+	return strings.EqualFold(r.Negotiation, domain.SpNegPendingBuyerRespond) && len(r.Offers) > 0 &&
+		r.Offers[len(r.Offers)-1].By == "seller"
+}
+
+// RequestSection is what a request's panel says: "Cancel Order Info" or "Return Order Info",
+// with the fields that have something to say. A line the platform did not name is named after
+// the order's item.
+func RequestSection(o *domain.Order, r *domain.AfterSale, loc *time.Location) domain.Section {
+	p := o.Platform
+	title := "Return Order Info"
+	if r.Kind == domain.ReqCancel {
+		title = "Cancel Order Info"
+	}
+	when := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.In(loc).Format(domain.TimeLayout)
+	}
+	money := func(m domain.Money) string {
+		if m.IsZero() {
+			return ""
+		}
+		return m.String()
+	}
+	var lines []string
+	for _, l := range r.Lines {
+		for _, it := range o.Items {
+			if l.Name == "" && l.SKU == "" && l.OrderItemID != "" && it.PlatformItemID == l.OrderItemID {
+				l.Name, l.SKU = joinParts(it.Name, it.Variation), it.SKU
+			}
+		}
+		qty := l.Qty
+		if qty == 0 {
+			qty = 1
+		}
+		lines = append(lines, fmt.Sprintf("%d × %s", qty, joinParts(l.Name, labelled("SKU ", l.SKU), domain.StatusLabel(l.Status), money(l.Refund))))
+	}
+	var offers []string
+	for _, of := range r.Offers {
+		offers = append(offers, joinParts(titleWord(of.By), solutionWords(of.Solution), money(of.Amount), when(of.At)))
+	}
+	left := ""
+	if p == domain.Shopee && r.Kind != domain.ReqCancel && r.CounterLimit >= 0 && len(r.Offers) > 0 {
+		left = fmt.Sprint(r.CounterLimit)
+	}
+	dispute := ""
+	if r.Dispute {
+		dispute = p.Title() + " is judging a dispute on it"
+	}
+	evidence := ""
+	if len(r.Images) > 0 {
+		evidence = fmt.Sprintf("%d image(s) from the buyer:\n%s", len(r.Images), strings.Join(r.Images, "\n"))
+	}
+	fields := []domain.Field{
+		{Label: "Request", Value: joinParts(r.Kind.Title(), labelled("no. ", r.ID))},
+		{Label: "Status", Value: r.StatusWords(p)},
+		{Label: "Asked by", Value: titleWord(r.By)},
+		{Label: "Reason", Value: reasonWords(r.Reason)},
+		{Label: "Buyer's comment", Value: r.Comment},
+		{Label: "Refund", Value: money(r.Refund)},
+		{Label: "Return tracking", Value: r.Tracking},
+		{Label: "Respond by", Value: when(r.Deadline)},
+		{Label: "Requested", Value: when(r.Created)},
+		{Label: "Last change", Value: when(r.Updated)},
+		{Label: "Items", Value: strings.Join(lines, "\n")},
+		{Label: "Offers", Value: strings.Join(offers, "\n")},
+		{Label: "Offers you may still make", Value: left},
+		{Label: "Dispute", Value: dispute},
+		{Label: "Evidence", Value: evidence},
+	}
+	sec := domain.Section{Title: title}
+	for _, f := range fields {
+		if strings.TrimSpace(f.Value) != "" {
+			sec.Fields = append(sec.Fields, f)
+		}
+	}
+	return sec
+}
+
+// titleWord capitalises a one-word role: "buyer" -> "Buyer".
+func titleWord(s string) string {
+	if s == "" {
+		return ""
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// reasonWords makes a reason code readable (ITEM_DAMAGED -> "Item damaged"); words stay as they are.
+func reasonWords(s string) string {
+	if s != "" && strings.ToUpper(s) == s && !strings.Contains(s, " ") {
+		return domain.StatusLabel(s)
+	}
+	return s
+}
+
+// solutionWords names a Shopee solution as the seller centre does.
+func solutionWords(s string) string {
+	switch strings.ToUpper(s) {
+	case domain.SpSolutionReturnRefund:
+		return "Return and Refund"
+	case domain.SpSolutionRefund:
+		return "Refund Only"
+	}
+	return s
+}
