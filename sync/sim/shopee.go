@@ -145,6 +145,16 @@ func (s *Sim) shopeeAPI(c *call) reply {
 		"/api/v2/logistics/create_shipping_document":        {http.MethodPost, s.shopeeDocCreate, false},
 		"/api/v2/logistics/get_shipping_document_result":    {http.MethodPost, s.shopeeDocResult, false},
 		"/api/v2/logistics/download_shipping_document":      {http.MethodPost, s.shopeeDocDownload, false},
+		// Cancellations and returns (shopee_aftersale.go).
+		"/api/v2/order/cancel_order":                {http.MethodPost, s.shopeeCancelOrder, true},
+		"/api/v2/order/handle_buyer_cancellation":   {http.MethodPost, s.shopeeHandleBuyerCancel, true},
+		"/api/v2/returns/get_return_detail":         {http.MethodGet, s.shopeeReturnDetail, false},
+		"/api/v2/returns/get_return_dispute_reason": {http.MethodGet, s.shopeeDisputeReason, false},
+		"/api/v2/returns/confirm":                   {http.MethodPost, s.shopeeReturnConfirm, true},
+		"/api/v2/returns/offer":                     {http.MethodPost, s.shopeeReturnOffer, true},
+		"/api/v2/returns/accept_offer":              {http.MethodPost, s.shopeeReturnAcceptOffer, true},
+		"/api/v2/returns/dispute":                   {http.MethodPost, s.shopeeReturnDispute, true},
+		"/api/v2/returns/convert_image":             {http.MethodPost, s.shopeeConvertImage, true},
 	}[c.apiPath]
 	if !ok {
 		return shopeeError(c, "error_not_found", "Api not found: "+c.apiPath)
@@ -596,14 +606,14 @@ func (s *Sim) shopeeReturnList(c *call) reply {
 		}
 		ranges[i] = rng{f, t, true}
 	}
-	status := q.Get("status")
+	status, negotiation := q.Get("status"), q.Get("negotiation_status")
 	var hits []*record
 	for _, r := range c.shop.returns {
 		ct, ut := r.ret.created.Unix(), r.ret.updated.Unix()
 		if ranges[0].set && (ct < ranges[0].from || ct > ranges[0].to) || ranges[1].set && (ut < ranges[1].from || ut > ranges[1].to) {
 			continue
 		}
-		if status != "" && shopeeReturnStatus(r.ret) != status {
+		if !shopeeReturnMatches(r.ret, status, negotiation) {
 			continue
 		}
 		hits = append(hits, r)
@@ -621,55 +631,6 @@ func (s *Sim) shopeeReturnList(c *call) reply {
 		list = append(list, shopeeReturnJSON(&r.o, r.ret))
 	}
 	return shopeeOK(c, map[string]any{"more": to < len(hits), "return": list}, nil)
-}
-
-func shopeeReturnStatus(rv *reverse) string {
-	if rv.awaiting {
-		return "REQUESTED"
-	}
-	return "ACCEPTED"
-}
-
-func shopeeReturnJSON(o *domain.Order, rv *reverse) map[string]any {
-	var items []map[string]any
-	refund := domain.Money{Currency: o.Currency}
-	for _, it := range o.Items {
-		if it.ReturnStatus == "" {
-			continue
-		}
-		refund = refund.Add(it.PaidPrice.Times(it.Qty))
-		items = append(items, map[string]any{
-			"item_id": idNumberOrZero(it.ProductID), "model_id": idNumberOrZero(it.SKUID), "name": it.Name,
-			"amount": it.Qty, "item_price": decimal(it.PaidPrice), "is_add_on_deal": false, "is_main_item": false,
-			"item_sku": it.SKU, "variation_sku": it.SKU, "images": []string{it.ImageURL},
-		})
-	}
-	negotiation := "TERMINATED"
-	if rv.awaiting {
-		negotiation = "PENDING_RESPOND"
-	}
-	return map[string]any{
-		"return_sn":                  rv.id,
-		"order_sn":                   o.OrderNo,
-		"status":                     shopeeReturnStatus(rv),
-		"reason":                     "DIFFERENT_DESCRIPTION",
-		"text_reason":                "Barang tidak sama seperti dalam gambar",
-		"refund_amount":              decimal(refund),
-		"amount_before_discount":     decimal(refund),
-		"currency":                   o.Currency,
-		"create_time":                rv.created.Unix(),
-		"update_time":                rv.updated.Unix(),
-		"due_date":                   rv.updated.Add(72 * time.Hour).Unix(),
-		"tracking_number":            "",
-		"needs_logistics":            true,
-		"user":                       map[string]any{"username": o.Buyer.Username, "email": "", "portrait": ""},
-		"item":                       items,
-		"return_solution":            0,
-		"negotiation_status":         negotiation,
-		"seller_proof_status":        "PENDING",
-		"seller_compensation_status": "PENDING_REQUEST",
-		"return_seller_due_date":     rv.updated.Add(72 * time.Hour).Unix(),
-	}
 }
 
 // shopeeAuthorize is the authorize link's page: the link is signed like a public API and lives
