@@ -103,12 +103,7 @@ type trackingAnswer struct {
 // returnListAnswer is get_return_list's response (S5).
 type returnListAnswer struct {
 	More   lenient.Bool `json:"more"`
-	Return []struct {
-		ReturnSN   lenient.String `json:"return_sn"`
-		OrderSN    string         `json:"order_sn"`
-		Status     string         `json:"status"`
-		UpdateTime lenient.Int    `json:"update_time"`
-	} `json:"return"`
+	Return []returnJSON `json:"return"`
 }
 
 // detailFields are the optional fields get_order_detail is asked for: every one MAPPING.md maps.
@@ -116,15 +111,6 @@ var detailFields = []string{
 	"buyer_user_id", "buyer_username", "estimated_shipping_fee", "recipient_address", "note", "item_list",
 	"pay_time", "buyer_cancel_reason", "cancel_by", "cancel_reason", "package_list", "shipping_carrier",
 	"payment_method", "total_amount",
-}
-
-// returnAwaitsSeller reports a return status that waits on the seller (MAPPING.md).
-func returnAwaitsSeller(status string) bool {
-	switch strings.ToUpper(strings.TrimSpace(status)) {
-	case "REQUESTED", "PROCESSING":
-		return true
-	}
-	return false
 }
 
 // warnings reads a warning field: a list of order_sns, a single string, or a list of objects

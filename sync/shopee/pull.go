@@ -57,7 +57,7 @@ func windows(from, to time.Time) []window {
 // that changes while the list is read shifts the others past it). A re-reading also fetches
 // again an order whose listed status moved on since its details were fetched; a list that fit
 // in one page is not read again. Then it reads the returns updated in the range and emits, with
-// each order a return names, whether a return awaits the seller. One batch per detail call; the
+// each order a return names, its requests (Batch.AfterSales) and whether one is open (Returns). One batch per detail call; the
 // last is Final and may be empty.
 func (c *Client) Pull(ctx context.Context, from, to time.Time, emit func(market.Batch) error) error {
 	if emit == nil {
@@ -194,9 +194,9 @@ func (p *puller) listPage(ctx context.Context, w window, cursor string) (*orderL
 }
 
 // batch fetches the details of sns (at most DetailBatch) and holds them as one batch, with the
-// return flags of those orders that returns names. fetched, when given, learns each order_sn
-// asked for and the status it had.
-func (p *puller) batch(ctx context.Context, sns []string, returns map[string]bool, fetched map[string]string) error {
+// returns of those orders that returns names: their requests, and whether one is open.
+// fetched, when given, learns each order_sn asked for and the status it had.
+func (p *puller) batch(ctx context.Context, sns []string, returns map[string][]*returnJSON, fetched map[string]string) error {
 	orders, err := p.details(ctx, sns)
 	if err != nil {
 		return err
@@ -211,11 +211,24 @@ func (p *puller) batch(ctx context.Context, sns []string, returns map[string]boo
 	}
 	b := market.Batch{Orders: orders}
 	if returns != nil {
-		b.Returns = map[string]bool{}
-		for _, o := range orders {
-			if v, ok := returns[o.OrderNo]; ok {
-				b.Returns[o.OrderNo] = v
+		b.Returns, b.AfterSales = map[string]bool{}, map[string][]domain.AfterSale{}
+		for i := range orders {
+			o := &orders[i]
+			list, ok := returns[o.OrderNo]
+			if !ok {
+				continue
 			}
+			open := false
+			for _, j := range list {
+				r, err := j.toAfterSale(o, p.c.currency())
+				if err != nil {
+					return &market.Error{Platform: domain.Shopee, Op: http.MethodGet + " " + pathReturnList, Status: http.StatusOK,
+						Message: p.c.scrub(err.Error())}
+				}
+				open = open || domain.AfterSaleOpen(domain.Shopee, &r)
+				b.AfterSales[o.OrderNo] = append(b.AfterSales[o.OrderNo], r)
+			}
+			b.Returns[o.OrderNo] = open
 		}
 	}
 	return p.push(b)
@@ -377,11 +390,13 @@ func (c *Client) trackingNumber(ctx context.Context, orderSN, packageNumber stri
 type returnSeen struct {
 	orderSN string
 	status  string
+	neg     string
 	updated int64
+	entry   *returnJSON
 }
 
 // returns reads get_return_list by update_time over the windows, then fetches the orders the
-// returns name and emits them with whether a return awaits the seller.
+// returns name and emits them with their requests and whether one is open (MAPPING.md).
 func (p *puller) returns(ctx context.Context, ws []window) error {
 	seen := map[string]returnSeen{}
 	for _, w := range ws {
@@ -389,17 +404,23 @@ func (p *puller) returns(ctx context.Context, ws []window) error {
 			return err
 		}
 	}
-	awaiting := map[string]bool{}
-	for _, r := range seen {
-		awaiting[r.orderSN] = awaiting[r.orderSN] || returnAwaitsSeller(r.status)
+	byOrder := map[string][]*returnJSON{}
+	keys := make([]string, 0, len(seen))
+	for k := range seen {
+		keys = append(keys, k)
 	}
-	sns := make([]string, 0, len(awaiting))
-	for sn := range awaiting {
+	slices.Sort(keys)
+	for _, k := range keys {
+		r := seen[k]
+		byOrder[r.orderSN] = append(byOrder[r.orderSN], r.entry)
+	}
+	sns := make([]string, 0, len(byOrder))
+	for sn := range byOrder {
 		sns = append(sns, sn)
 	}
 	slices.Sort(sns)
 	for chunk := range slices.Chunk(sns, DetailBatch) {
-		if err := p.batch(ctx, chunk, awaiting, nil); err != nil {
+		if err := p.batch(ctx, chunk, byOrder, nil); err != nil {
 			return err
 		}
 	}
@@ -422,8 +443,9 @@ func (p *puller) returnWindow(ctx context.Context, w window, seen map[string]ret
 				return err
 			}
 			pages++
-			for _, r := range ans.Return {
-				sn := strings.TrimSpace(r.OrderSN)
+			for i := range ans.Return {
+				r := &ans.Return[i]
+				sn := strings.TrimSpace(string(r.OrderSN))
 				if sn == "" {
 					continue
 				}
@@ -431,9 +453,9 @@ func (p *puller) returnWindow(ctx context.Context, w window, seen map[string]ret
 				if key == "" {
 					key = "order:" + sn
 				}
-				now := returnSeen{orderSN: sn, status: r.Status, updated: int64(r.UpdateTime)}
+				now := returnSeen{orderSN: sn, status: r.Status, neg: r.NegStatus, updated: int64(r.UpdateTime), entry: r}
 				old, ok := seen[key]
-				if ok && old == now {
+				if ok && old.orderSN == now.orderSN && old.status == now.status && old.neg == now.neg && old.updated == now.updated {
 					continue
 				}
 				if !ok || now.updated >= old.updated {

@@ -45,6 +45,10 @@ type request struct {
 	// it is not repeated; its retryable error goes back, and the engine reads the order before it
 	// sends the action again. A definite refusal (an error code, HTTP 429) is retried as usual.
 	once bool
+	// form, when set, is the POST body as it is (a multipart upload), sent with formType instead
+	// of body's JSON; Shopee does not sign the body (S1).
+	form     []byte
+	formType string
 }
 
 // detachedLimit bounds a detached attempt when the HTTP client has no timeout of its own.
@@ -242,7 +246,11 @@ func (c *Client) newHTTPRequest(ctx context.Context, req request, access, shopID
 		host = c.auth
 	}
 	var body io.Reader
-	if req.method == http.MethodPost {
+	ctype := "application/json"
+	switch {
+	case req.method == http.MethodPost && req.form != nil:
+		body, ctype = bytes.NewReader(req.form), req.formType
+	case req.method == http.MethodPost:
 		b, err := json.Marshal(req.body)
 		if err != nil {
 			return nil, fmt.Errorf("encoding the request: %w", err)
@@ -255,7 +263,7 @@ func (c *Client) newHTTPRequest(ctx context.Context, req request, access, shopID
 	}
 	hr.Header.Set("Accept", "application/json")
 	if body != nil {
-		hr.Header.Set("Content-Type", "application/json")
+		hr.Header.Set("Content-Type", ctype)
 	}
 	return hr, nil
 }
