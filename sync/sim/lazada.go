@@ -219,6 +219,15 @@ func (s *Sim) lazadaAPI(c *call) reply {
 		"/order/package/repack":              {handle: s.lazadaRepack, write: true},
 		"/order/package/sof/delivered":       {handle: s.lazadaSOFDelivered, postOnly: true, write: true},
 		pathPrintAWB:                         {handle: s.lazadaPrintAWB},
+		// cancellations, returns and refunds (lazada_aftersale.go)
+		"/order/reverse/cancel/validate":          {handle: s.lazadaCancelValidate},
+		"/order/reverse/cancel/create":            {handle: s.lazadaCancelCreate, write: true},
+		"/order/reverse/cancel/seller/decide":     {handle: s.lazadaCancelDecide, write: true},
+		"/order/reverse/return/update":            {handle: s.lazadaReturnUpdate, write: true},
+		"/order/reverse/onlyrefund/seller/decide": {handle: s.lazadaOnlyRefundDecide, write: true},
+		"/order/reverse/reason/list":              {handle: s.lazadaReasonList},
+		"/order/reverse/return/detail/list":       {handle: s.lazadaReverseDetail},
+		"/image/upload":                           {handle: s.lazadaImageUpload, postOnly: true, write: true},
 	}[c.apiPath]
 	if !ok {
 		return lazadaError(c, http.StatusNotFound, "ISV", "InvalidApiPath", "The specified API path is invalid: "+c.apiPath)
@@ -481,9 +490,11 @@ func (s *Sim) lazadaMultipleItems(c *call, params url.Values) reply {
 	return lazadaOK(c, out)
 }
 
-// lazadaReverseOrders is GET|POST /reverse/getreverseordersforseller: returns (request_type
-// RETURN) and buyers' cancellation requests (CANCEL), under "result". page_no counts from 1 (0 is
-// taken as 1). Orders are listed by modification time, oldest first.
+// lazadaReverseOrders is GET|POST /reverse/getreverseordersforseller: every request of the shop,
+// returns (request_type RETURN), refund-only requests (ONLY_REFUND) and buyers' cancellation
+// requests (CANCEL), under "result" (lazada_aftersale.go renders them). page_no counts from 1 (0
+// is taken as 1). Requests are listed by modification time, oldest first. reverse_status_list
+// matches a request with a line in one of the statuses.
 func (s *Sim) lazadaReverseOrders(c *call, params url.Values) reply {
 	for _, k := range []string{"page_size", "page_no"} {
 		if params.Get(k) == "" {
@@ -513,24 +524,14 @@ func (s *Sim) lazadaReverseOrders(c *call, params url.Values) reply {
 	tradeID := params.Get("trade_order_id")
 	reverseID := params.Get("reverse_order_id")
 
-	type entry struct {
-		r    *record
-		rv   *reverse
-		kind string
-	}
-	var all []entry
-	for _, r := range c.shop.returns {
-		all = append(all, entry{r, r.ret, "RETURN"})
-	}
-	for _, r := range c.shop.cancels {
-		all = append(all, entry{r, r.cancel, "CANCEL"})
-	}
-	var hits []entry
-	for _, e := range all {
-		status := lazadaReverseStatus(e.kind, e.rv)
+	var hits []lazadaRevEntry
+	for _, e := range c.shop.lazadaRequests() {
+		hasStatus := len(statuses) == 0
+		for _, i := range lazadaLineItems(e.r, e.rv) {
+			hasStatus = hasStatus || slices.Contains(statuses, lazadaLineStatus(e.rv, e.r.o.Items[i].PlatformItemID))
+		}
 		switch {
-		case len(types) > 0 && !slices.Contains(types, e.kind),
-			len(statuses) > 0 && !slices.Contains(statuses, status),
+		case len(types) > 0 && !slices.Contains(types, lazadaRequestType(e.rv.kind)), !hasStatus,
 			hasModFrom && e.rv.updated.UnixMilli() < modFrom, hasModTo && e.rv.updated.UnixMilli() > modTo,
 			hasCrFrom && e.rv.created.UnixMilli() < crFrom, hasCrTo && e.rv.created.UnixMilli() > crTo,
 			tradeID != "" && tradeID != e.r.o.PlatformID, reverseID != "" && reverseID != e.rv.id:
@@ -538,7 +539,7 @@ func (s *Sim) lazadaReverseOrders(c *call, params url.Values) reply {
 		}
 		hits = append(hits, e)
 	}
-	slices.SortFunc(hits, func(a, b entry) int {
+	slices.SortFunc(hits, func(a, b lazadaRevEntry) int {
 		if c := a.rv.updated.Compare(b.rv.updated); c != 0 {
 			return c
 		}
@@ -548,7 +549,7 @@ func (s *Sim) lazadaReverseOrders(c *call, params url.Values) reply {
 	to := min(len(hits), from+size)
 	items := make([]map[string]any, 0, to-from)
 	for _, e := range hits[from:to] {
-		items = append(items, lazadaReverseJSON(e.r, e.rv, e.kind))
+		items = append(items, lazadaReverseJSON(e.r, e.rv))
 	}
 	return jsonReply(http.StatusOK, map[string]any{
 		"code": "0",
@@ -557,55 +558,6 @@ func (s *Sim) lazadaReverseOrders(c *call, params url.Values) reply {
 		},
 		"request_id": c.reqID,
 	})
-}
-
-func lazadaReverseStatus(kind string, rv *reverse) string {
-	switch {
-	case rv.awaiting:
-		return "REQUEST_INITIATE"
-	case kind == "CANCEL":
-		return "CANCEL_SUCCESS"
-	}
-	return "REFUND_SUCCESS"
-}
-
-func lazadaReverseJSON(r *record, rv *reverse, kind string) map[string]any {
-	o := &r.o
-	status := lazadaReverseStatus(kind, rv)
-	var lines []map[string]any
-	for _, it := range o.Items {
-		if kind == "RETURN" && it.ReturnStatus == "" || kind == "CANCEL" && it.Cancelled {
-			continue
-		}
-		lines = append(lines, map[string]any{
-			"reverse_order_line_id":          idNumber(derivedDigits(15, "reverse line", rv.id, it.PlatformItemID)),
-			"trade_order_line_id":            idNumber(it.PlatformItemID),
-			"reverse_status":                 status,
-			"ofc_status":                     map[bool]string{true: "", false: "DONE"}[rv.awaiting],
-			"refund_amount":                  it.PaidPrice.Minor, // integer cents (whole units for VND, which has no minor unit)
-			"item_unit_price":                it.UnitPrice.Minor,
-			"reason_code":                    map[string]string{"RETURN": "10000041", "CANCEL": "10000011"}[kind],
-			"reason_text":                    map[string]string{"RETURN": "Item does not match description", "CANCEL": "Change of mind"}[kind],
-			"tracking_number":                "",
-			"sla":                            rv.created.Add(48 * time.Hour).UnixMilli(),
-			"is_need_refund":                 true,
-			"is_dispute":                     false,
-			"seller_sku_id":                  it.SKU,
-			"platform_sku_id":                it.SKUID,
-			"product":                        map[string]any{"product_id": it.ProductID, "product_sku": it.SKU},
-			"buyer":                          map[string]any{"buyer_id": idNumber(derivedDigits(9, "buyer", o.OrderNo))},
-			"return_order_line_gmt_create":   rv.created.UnixMilli(),
-			"return_order_line_gmt_modified": rv.updated.UnixMilli(),
-		})
-	}
-	return map[string]any{
-		"reverse_order_id":    idNumber(rv.id),
-		"trade_order_id":      idNumber(o.PlatformID),
-		"request_type":        kind,
-		"is_rtm":              false,
-		"shipping_type":       o.ShippingType,
-		"reverse_order_lines": lines,
-	}
 }
 
 type lzAddress struct {
@@ -860,6 +812,8 @@ func lazadaItemsJSON(r *record, loc *time.Location) []lzItem {
 			li.CancelTriggerTime = r.cancel.created.UnixMilli()
 		case it.ReturnStatus != "" && r.ret != nil:
 			li.ReverseOrderID = idNumber(r.ret.id)
+		case it.Cancelled && it.CancelledBy == "buyer" && r.cancel != nil && r.cancel.lines[it.PlatformItemID] != "":
+			li.ReverseOrderID = idNumber(r.cancel.id) // cancelled by the buyer's request
 		}
 		out = append(out, li)
 	}
