@@ -115,17 +115,46 @@ func firstNonEmpty(s ...string) string {
 	return ""
 }
 
-// Requests reads the order's requests now: a buyer's cancellation when the order is IN_CANCEL
-// (it has no id: Shopee answers it by order_sn), and each known return (known and the order's
-// own AfterSales) from get_return_detail, with its negotiation and offers. Shopee cannot list
-// returns by order: a return Kedai has not seen in get_return_list is not found here.
+// Requests reads the order's requests now. A buyer's cancellation has no id (Shopee answers it
+// by order_sn) and no call of its own: the order is read (get_order_detail), and while it is
+// IN_CANCEL the request is open; once it is not, a cancellation Kedai knew of is reported closed,
+// with the order's status now (CANCELLED when accepted, its earlier status when refused), so a
+// kept IN_CANCEL request does not outlive the answer. Each known return (known and the order's
+// own AfterSales) is read from get_return_detail, with its negotiation and offers. Shopee cannot
+// list returns by order: a return Kedai has not seen in get_return_list is not found here.
 func (c *Client) Requests(ctx context.Context, o domain.Order, known []domain.AfterSale) ([]domain.AfterSale, error) {
+	all := append(slices.Clone(known), o.AfterSales...)
+	if sn := orderSN(o); sn != "" {
+		orders, _, err := (&puller{c: c}).detailCall(ctx, []string{sn})
+		if err != nil {
+			return nil, err
+		}
+		if len(orders) == 1 {
+			orders[0].AfterSales = o.AfterSales
+			o = orders[0]
+		}
+	}
 	var out []domain.AfterSale
-	if strings.EqualFold(strings.TrimSpace(o.Status), domain.SpInCancel) {
+	knownCancel := slices.IndexFunc(all, func(r domain.AfterSale) bool { return r.Kind == domain.ReqCancel && r.ID == "" })
+	switch {
+	case strings.EqualFold(strings.TrimSpace(o.Status), domain.SpInCancel):
 		out = append(out, buyerCancel(o))
+	case knownCancel >= 0:
+		r := buyerCancel(o)
+		r.Status = o.Status
+		if by := all[knownCancel].By; by != "" {
+			r.By = by
+		}
+		if r.Reason == "" {
+			r.Reason = all[knownCancel].Reason
+		}
+		for i := range r.Lines {
+			r.Lines[i].Status = o.Status
+		}
+		out = append(out, r)
 	}
 	var sns []string
-	for _, r := range append(slices.Clone(known), o.AfterSales...) {
+	for _, r := range all {
 		if id := strings.TrimSpace(r.ID); r.Kind != domain.ReqCancel && id != "" && !slices.Contains(sns, id) {
 			sns = append(sns, id)
 		}
