@@ -340,3 +340,47 @@ func (s *Sim) ZeroedStock(p domain.Platform, shopID string) []string {
 	}
 	return slices.Clone(sh.zeroed)
 }
+
+// moveReturn is the next move on an open return that waits for someone other than the seller:
+// the buyer ships the goods back, a Shopee buyer answers the seller's offer (accepting it, or
+// countering with the amount between), or the platform pays a refund under review. It reports
+// whether anything moved. The caller holds the lock and touches the order.
+func (s *Sim) moveReturn(sh *shopState, r *record, now time.Time) bool {
+	rv := r.ret
+	switch {
+	case rv.status == domain.LzRevBuyerReturnItem || rv.status == domain.TtAwaitingShip:
+		to := domain.LzRevShippingBack
+		if sh.Platform == domain.TikTok {
+			to = domain.TtBuyerShipped
+		}
+		rv.tracking = "RTN" + derivedDigits(10, "return-parcel", sh.ID, r.o.OrderNo)
+		rv.setStatus(to)
+		rv.awaiting = true
+	case sh.Platform == domain.Shopee && rv.negotiation == domain.SpNegPendingBuyerRespond && len(rv.offers) > 0:
+		last := rv.offers[len(rv.offers)-1]
+		if s.rng.IntN(2) == 0 {
+			rv.status, rv.negotiation = domain.SpRetAccepted, domain.SpNegTerminated
+			rv.refund = last.Amount
+			r.o.ReturnRequested = false
+		} else {
+			ask := rv.refund
+			ask.Minor = (ask.Minor + last.Amount.Minor) / 2
+			rv.offers = append(rv.offers, domain.Offer{By: "buyer", Solution: last.Solution, Amount: ask, At: now})
+			rv.negotiation, rv.awaiting = domain.SpNegPendingRespond, true
+		}
+	case sh.Platform == domain.Lazada && rv.status == domain.LzRevRefundPending:
+		rv.setStatus(domain.LzRevRefundSuccess)
+		for i := range r.o.Items {
+			if _, ok := rv.lines[r.o.Items[i].PlatformItemID]; ok && r.o.Items[i].Status == domain.LzDelivered {
+				r.o.Items[i].ReturnStatus = domain.LzRevRefundSuccess
+				r.o.Items[i].Status = domain.LzReturned
+			}
+		}
+		syncLazadaPackages(&r.o)
+		r.o.ReturnRequested = false
+	default:
+		return false
+	}
+	rv.updated = now
+	return true
+}

@@ -315,6 +315,7 @@ type Rates struct {
 	Deliver       float64 // shipped -> delivered (not seller-own-fleet orders: the seller marks those)
 	Complete      float64 // delivered -> completed (Shopee, TikTok; not while a return is open)
 	Return        float64 // a delivered order gets a return request
+	ReturnMove    float64 // an open return moves on by itself: the buyer ships it back or answers an offer; a refund under review is paid
 	NewOrder      float64 // per shop: one new order arrives
 	// MaxChanges caps the changes per shop per Step (0 = no cap); Live uses it to keep a big demo
 	// shop from changing hundreds of orders at once.
@@ -322,7 +323,7 @@ type Rates struct {
 }
 
 // DefaultRates are what Step uses unless SetRates says otherwise.
-var DefaultRates = Rates{Pay: 0.5, CancelRequest: 0.03, Collect: 0.25, Deliver: 0.25, Complete: 0.2, Return: 0.03, NewOrder: 0.5}
+var DefaultRates = Rates{Pay: 0.5, CancelRequest: 0.03, Collect: 0.25, Deliver: 0.25, Complete: 0.2, Return: 0.03, ReturnMove: 0.1, NewOrder: 0.5}
 
 // SetRates changes the chances Step uses.
 func (s *Sim) SetRates(r Rates) {

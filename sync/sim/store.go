@@ -856,6 +856,10 @@ func orderPhase(o *domain.Order) phase {
 func (s *Sim) advance(sh *shopState, r *record, now time.Time, rates Rates) bool {
 	o := &r.o
 	p := sh.Platform
+	if r.ret != nil && s.rng.Float64() < rates.ReturnMove && s.moveReturn(sh, r, now) {
+		sh.touch(r, now)
+		return true
+	}
 	x := s.rng.Float64()
 	switch orderPhase(o) {
 	case phaseUnpaid:
