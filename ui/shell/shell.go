@@ -48,6 +48,7 @@ type Sync interface {
 	SyncStatus(ctx context.Context) ([]domain.StoreSync, error)
 	stores.Syncer
 	orders.Actions
+	detail.AfterSales
 }
 
 // Screens the window can open on (`kedai --screen NAME`): one tab each, and "posting", the
@@ -103,6 +104,7 @@ func New(win fyne.Window, data Data, sync Sync, screen string, run *widgets.Runn
 	s.Mapping = mapping.New(data, win, s.run)
 	s.Stores.UseCodes(data)
 	s.Orders.Detail().UseMapping(data)
+	s.Orders.Detail().UseAfterSales(sync)
 	s.Settings.UseStation(data, nil, s.applyStation)
 	s.Stores.OpenURL = func(raw string) error {
 		u, err := url.Parse(raw)
