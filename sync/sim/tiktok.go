@@ -128,6 +128,14 @@ var tiktokRoutes = map[string]tiktokRoute{
 	"/order/orders/search":                           {http.MethodPost, []string{"202309"}, true, false, (*Sim).tiktokSearch},
 	"/order/orders":                                  {http.MethodGet, []string{"202309", "202507"}, true, false, (*Sim).tiktokDetail},
 	"/return_refund/returns/search":                  {http.MethodPost, []string{"202309"}, true, false, (*Sim).tiktokReturns},
+	"/return_refund/returns/{id}/approve":            {http.MethodPost, []string{"202309"}, true, true, (*Sim).tiktokReturnApprove},
+	"/return_refund/returns/{id}/reject":             {http.MethodPost, []string{"202309"}, true, true, (*Sim).tiktokReturnReject},
+	"/return_refund/cancellations":                   {http.MethodPost, []string{"202309"}, true, true, (*Sim).tiktokSellerCancel},
+	"/return_refund/cancellations/search":            {http.MethodPost, []string{"202309"}, true, false, (*Sim).tiktokCancellations},
+	"/return_refund/cancellations/{id}/approve":      {http.MethodPost, []string{"202309"}, true, true, (*Sim).tiktokCancelApprove},
+	"/return_refund/cancellations/{id}/reject":       {http.MethodPost, []string{"202309"}, true, true, (*Sim).tiktokCancelReject},
+	"/return_refund/reject_reasons":                  {http.MethodGet, []string{"202309"}, true, false, (*Sim).tiktokRejectReasons},
+	"/product/images/upload":                         {http.MethodPost, []string{"202309"}, true, true, (*Sim).tiktokImageUpload},
 	"/fulfillment/packages/ship":                     {http.MethodPost, []string{"202309"}, true, true, (*Sim).tiktokBatchShip},
 	"/fulfillment/packages/{id}":                     {http.MethodGet, []string{"202309"}, true, false, (*Sim).tiktokPackageDetail},
 	"/fulfillment/packages/{id}/handover_time_slots": {http.MethodGet, []string{"202309"}, true, false, (*Sim).tiktokHandoverSlots},
@@ -135,14 +143,18 @@ var tiktokRoutes = map[string]tiktokRoute{
 	"/fulfillment/packages/{id}/shipping_documents":  {http.MethodGet, []string{"202309"}, true, false, (*Sim).tiktokShippingDocs},
 }
 
+// idCollections are the resources whose paths carry an id: /fulfillment/202309/packages/{id}/...,
+// /return_refund/202309/returns/{id}/..., /return_refund/202309/cancellations/{id}/...
+var idCollections = map[string]bool{"packages": true, "returns": true, "cancellations": true}
+
 // tiktokRoute finds a path's route: an exact one, or one with its id segment (the one after
-// "packages") as {id}.
+// "packages", "returns" or "cancellations") as {id}.
 func findTikTokRoute(module, rest string) (tiktokRoute, string, bool) {
 	if r, ok := tiktokRoutes["/"+module+rest]; ok {
 		return r, "", true
 	}
 	parts := strings.Split(rest, "/") // "", "packages", id, [action]
-	if len(parts) < 3 || len(parts) > 4 || parts[1] != "packages" || parts[2] == "" {
+	if len(parts) < 3 || len(parts) > 4 || !idCollections[parts[1]] || parts[2] == "" {
 		return tiktokRoute{}, "", false
 	}
 	id := parts[2]
@@ -188,7 +200,9 @@ func (s *Sim) tiktokAPI(c *call) reply {
 		return tiktokError(c, http.StatusOK, codeCredentials, "Invalid timestamp: it must be within 5 minutes before and 30 seconds after the server time.")
 	}
 	body := c.body
-	if ct, _, _ := mime.ParseMediaType(c.r.Header.Get("Content-Type")); ct == "multipart/form-data" {
+	ct, _, _ := mime.ParseMediaType(c.r.Header.Get("Content-Type"))
+	multipart := ct == "multipart/form-data"
+	if multipart {
 		body = nil
 	}
 	if !hmac.Equal([]byte(tiktokSign(app.Secret, c.apiPath, q, body)), []byte(q.Get("sign"))) {
@@ -198,7 +212,7 @@ func (s *Sim) tiktokAPI(c *call) reply {
 	if tok == "" {
 		return tiktokError(c, http.StatusOK, codeCredentials, "Invalid credentials: the x-tts-access-token header is missing.")
 	}
-	if c.r.Method == http.MethodPost && len(strings.TrimSpace(string(c.body))) > 0 && !json.Valid(c.body) {
+	if c.r.Method == http.MethodPost && !multipart && len(strings.TrimSpace(string(c.body))) > 0 && !json.Valid(c.body) {
 		return tiktokError(c, http.StatusOK, codeNotJSON, "The request body must be JSON.")
 	}
 	if route.write {
@@ -425,8 +439,8 @@ func tiktokBody(c *call) (map[string]json.RawMessage, bool) {
 	return body, true
 }
 
-// tiktokListRequest is what both searches (orders, returns) read first: the page size and sort
-// from the query, and the JSON body with its time ranges.
+// tiktokListRequest is what the searches (orders, returns, cancellations) read first: the page
+// size and sort from the query, and the JSON body with its time ranges.
 type tiktokListRequest struct {
 	size             int
 	byUpdate, desc   bool
@@ -434,13 +448,13 @@ type tiktokListRequest struct {
 	created, updated tiktokRange
 }
 
-func tiktokList(c *call, maxPage, defaultSize int) (tiktokListRequest, *reply) {
+func tiktokList(c *call, maxPage, defaultSize int, defaultOrder string) (tiktokListRequest, *reply) {
 	var lr tiktokListRequest
 	var fail *reply
 	if lr.size, fail = tiktokPageSize(c, 1, maxPage, defaultSize); fail != nil {
 		return lr, fail
 	}
-	if lr.byUpdate, lr.desc, fail = tiktokSort(c, "DESC"); fail != nil {
+	if lr.byUpdate, lr.desc, fail = tiktokSort(c, defaultOrder); fail != nil {
 		return lr, fail
 	}
 	body, ok := tiktokBody(c)
@@ -461,7 +475,7 @@ func tiktokList(c *call, maxPage, defaultSize int) (tiktokListRequest, *reply) {
 
 // tiktokSearch is POST /order/202309/orders/search: full orders, keyset-paged.
 func (s *Sim) tiktokSearch(c *call) reply {
-	lr, fail := tiktokList(c, tiktokMaxPage, 0)
+	lr, fail := tiktokList(c, tiktokMaxPage, 0, "DESC")
 	if fail != nil {
 		return *fail
 	}
@@ -543,124 +557,6 @@ func (s *Sim) tiktokDetail(c *call) reply {
 
 func tiktokCancelRequested(o *domain.Order) bool {
 	return o.CancelRequested && o.Status != domain.TtCancelled
-}
-
-// tiktokReturns is POST /return_refund/202309/returns/search. The reference gives page_size as
-// 10..50; 1..50 is accepted (default 10), keyset-paged like the order search.
-func (s *Sim) tiktokReturns(c *call) reply {
-	lr, fail := tiktokList(c, tiktokMaxReturns, 10)
-	if fail != nil {
-		return *fail
-	}
-	size, byUpdate, desc, body, created, updated := lr.size, lr.byUpdate, lr.desc, lr.body, lr.created, lr.updated
-	returnIDs := jsonStrings(body["return_ids"])
-	orderIDs := jsonStrings(body["order_ids"])
-	statuses := jsonStrings(body["return_status"])
-	types := jsonStrings(body["return_types"])
-
-	type entry struct {
-		r   *record
-		key ikey
-	}
-	var hits []entry
-	for _, r := range c.shop.returns {
-		rv := r.ret
-		if !created.contains(rv.created.Unix()) || !updated.contains(rv.updated.Unix()) ||
-			len(returnIDs) > 0 && !slices.Contains(returnIDs, rv.id) ||
-			len(orderIDs) > 0 && !slices.Contains(orderIDs, r.o.OrderNo) ||
-			len(statuses) > 0 && !slices.Contains(statuses, tiktokReturnStatus(rv)) ||
-			len(types) > 0 && !slices.Contains(types, "RETURN_AND_REFUND") {
-			continue
-		}
-		t := rv.created.Unix()
-		if byUpdate {
-			t = rv.updated.Unix()
-		}
-		hits = append(hits, entry{r, ikey{t, r.seq}})
-	}
-	slices.SortFunc(hits, func(a, b entry) int {
-		if desc {
-			return cmpKey(b.key, a.key)
-		}
-		return cmpKey(a.key, b.key)
-	})
-	total := len(hits)
-	if tok := c.query.Get("page_token"); tok != "" {
-		pt, ok := parsePageToken(tok)
-		if !ok || pt.byUpdate != byUpdate || pt.desc != desc {
-			return tiktokError(c, http.StatusOK, codeBadParam, "Invalid page_token (it must come from the same sort_field and sort_order).")
-		}
-		i := sort.Search(len(hits), func(i int) bool {
-			if desc {
-				return cmpKey(hits[i].key, pt.key) < 0
-			}
-			return cmpKey(hits[i].key, pt.key) > 0
-		})
-		hits = hits[i:]
-	}
-	n := min(size, len(hits))
-	list := make([]map[string]any, 0, n)
-	for _, e := range hits[:n] {
-		list = append(list, tiktokReturnJSON(&e.r.o, e.r.ret))
-	}
-	next := ""
-	if n < len(hits) && n > 0 {
-		next = pageToken{byUpdate, desc, hits[n-1].key}.String()
-	}
-	return tiktokOK(c, map[string]any{"return_orders": list, "total_count": total, "next_page_token": next})
-}
-
-func tiktokReturnStatus(rv *reverse) string {
-	if rv.awaiting {
-		return "RETURN_OR_REFUND_REQUEST_PENDING"
-	}
-	return "RETURN_OR_REFUND_REQUEST_COMPLETE"
-}
-
-func tiktokReturnJSON(o *domain.Order, rv *reverse) map[string]any {
-	refund := domain.Money{Currency: o.Currency}
-	var lines []map[string]any
-	for _, it := range o.Items {
-		if it.ReturnStatus == "" {
-			continue
-		}
-		refund = refund.Add(it.PaidPrice)
-		lines = append(lines, map[string]any{
-			"return_line_item_id": derivedDigits(18, "return line", rv.id, it.PlatformItemID),
-			"order_line_item_id":  it.PlatformItemID,
-			"sku_id":              it.SKUID,
-			"seller_sku":          it.SKU,
-			"product_name":        it.Name,
-			"sku_name":            it.Variation,
-			"refund_amount":       map[string]string{"currency": o.Currency, "refund_total": it.PaidPrice.Decimal()},
-		})
-	}
-	if lines == nil {
-		lines = []map[string]any{}
-	}
-	next := []map[string]any{}
-	if rv.awaiting {
-		next = append(next, map[string]any{"action": "SELLER_RESPOND_RETURN", "deadline": rv.updated.Add(48 * time.Hour).Unix()})
-	}
-	zero := domain.Money{Currency: o.Currency}.Decimal()
-	return map[string]any{
-		"return_id":                   rv.id,
-		"order_id":                    o.OrderNo,
-		"return_type":                 "RETURN_AND_REFUND",
-		"return_status":               tiktokReturnStatus(rv),
-		"role":                        "BUYER",
-		"return_reason":               "ecom_order_delivered_refund_and_return_reason_wrong_item",
-		"return_reason_text":          "Wrong item received",
-		"arbitration_status":          "",
-		"return_tracking_number":      "",
-		"return_provider_name":        "",
-		"can_buyer_keep_item":         false,
-		"seller_next_action_response": next,
-		"return_line_items":           lines,
-		"refund_amount":               map[string]string{"currency": o.Currency, "refund_total": refund.Decimal(), "refund_subtotal": refund.Decimal(), "refund_shipping_fee": zero, "refund_tax": zero},
-		"create_time":                 rv.created.Unix(),
-		"update_time":                 rv.updated.Unix(),
-	}
 }
 
 type ttPayment struct {
