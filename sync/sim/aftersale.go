@@ -120,6 +120,27 @@ func (sh *shopState) openReturn(r *record, kind domain.RequestKind, now time.Tim
 	sh.returns = append(sh.returns, r)
 }
 
+// reopen makes a finished request a new one awaiting the seller (the buyer asked again).
+func (rv *reverse) reopen(p domain.Platform, o *domain.Order, now time.Time) {
+	rv.setStatus(returnPending(p))
+	rv.lines = map[string]string{}
+	for _, it := range o.Items {
+		if !it.Cancelled {
+			rv.lines[it.PlatformItemID] = rv.status
+		}
+	}
+	rv.awaiting, rv.updated, rv.tracking, rv.dispute, rv.counters = true, now, "", false, 2
+	rv.refund = o.Total
+	if p == domain.Shopee {
+		solution := domain.SpSolutionReturnRefund
+		if rv.kind == domain.ReqRefund {
+			solution = domain.SpSolutionRefund
+		}
+		rv.negotiation = domain.SpNegPendingRespond
+		rv.offers = []domain.Offer{{By: "buyer", Solution: solution, Amount: o.Total, At: now}}
+	}
+}
+
 // openCancel starts a buyer's cancellation request on the order, awaiting the seller.
 func (sh *shopState) openCancel(r *record, now time.Time) {
 	o := &r.o
@@ -148,8 +169,8 @@ func (sh *shopState) openCancel(r *record, now time.Time) {
 func (sh *shopState) requestCancel(r *record, now time.Time) {
 	o := &r.o
 	o.CancelRequested = true
-	if sh.Platform == domain.Shopee {
-		o.Status = domain.SpInCancel
+	if sh.Platform == domain.Shopee && o.Status != domain.SpInCancel {
+		r.before, o.Status = o.Status, domain.SpInCancel
 	}
 	if r.cancel == nil || !r.cancel.awaiting {
 		sh.openCancel(r, now)

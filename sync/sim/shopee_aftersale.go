@@ -353,7 +353,10 @@ func (s *Sim) shopeeHandleBuyerCancel(c *call) reply {
 	if op == "ACCEPT" {
 		o.Status, o.CancelledBy, o.CancelReason = domain.SpCancelled, "buyer", rv.reason
 	} else {
-		o.Status = shopeeStatusBeforeCancel(o)
+		o.Status = r.before
+		if o.Status == "" || o.Status == domain.SpInCancel {
+			o.Status = shopeeStatusBeforeCancel(o)
+		}
 	}
 	rv.setStatus(o.Status)
 	rv.awaiting, rv.updated = false, now

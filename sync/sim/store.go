@@ -83,7 +83,8 @@ type record struct {
 	o      domain.Order
 	hidden domain.Address // TikTok: the address, hidden while UNPAID or ON_HOLD
 	ret    *reverse       // the order's return, once it has had one
-	cancel *reverse       // Lazada: the buyer's cancellation request, once there was one
+	cancel *reverse       // the buyer's cancellation request, once there was one
+	before string         // Shopee: the status the order had before the buyer asked to cancel
 	upd    int64          // the keys the record is indexed under
 	crt    int64
 	// TikTok: how each shipped package is handed over (package detail's handover_method and
@@ -153,6 +154,11 @@ func (sh *shopState) put(o domain.Order, bulk bool) *record {
 		}
 	case rec.ret != nil && rec.ret.awaiting != o.ReturnRequested:
 		rec.ret.awaiting, rec.ret.updated = o.ReturnRequested, o.UpdatedAt
+		if o.ReturnRequested {
+			rec.ret.reopen(sh.Platform, &o, o.UpdatedAt)
+		} else {
+			rec.ret.setStatus(returnDone(sh.Platform))
+		}
 	}
 	switch {
 	case o.CancelRequested && rec.cancel == nil:
@@ -486,8 +492,12 @@ func (s *Sim) requestReturn(sh *shopState, r *record, kind domain.RequestKind, n
 		o.Status = domain.SpToReturn
 	}
 	o.ReturnRequested = true
-	if r.ret == nil {
+	switch {
+	case r.ret == nil:
 		sh.openReturn(r, kind, now)
+	case !domain.AfterSaleOpen(sh.Platform, &domain.AfterSale{Kind: r.ret.kind, Status: r.ret.status}):
+		r.ret.kind = kind
+		r.ret.reopen(sh.Platform, o, now)
 	}
 	r.ret.awaiting, r.ret.updated = true, now
 	sh.touch(r, now)
