@@ -178,6 +178,7 @@ type apiCall struct {
 	api    string     // the documented path template when path holds an id ({package_id}); "": path
 	query  url.Values // business parameters
 	body   any        // JSON body (POST); nil sends no body
+	form   *formBody  // a multipart/form-data body instead (an image upload): not signed (T1)
 	shop   bool       // a shop API: shop_cipher goes in the query
 	token  bool       // a token endpoint: on the auth root, unsigned, the app secret in the query
 	// unsure, when set, is made true if an attempt failed in a way the platform may nonetheless
@@ -187,6 +188,12 @@ type apiCall struct {
 }
 
 func (r apiCall) op() string { return r.method + " " + r.path }
+
+// formBody is a multipart/form-data body, sent as made: TikTok's sign leaves it out (T1).
+type formBody struct {
+	contentType string // multipart/form-data; boundary=...
+	data        []byte
+}
 
 // envelope is every answer's wrapper (T6).
 type envelope struct {
@@ -230,7 +237,10 @@ func (c *Client) call(ctx context.Context, r apiCall, out any) error {
 // attempts (exponential with jitter, or what Retry-After asks), and within the path's rate.
 func (c *Client) retrying(ctx context.Context, r apiCall, access string, out any) error {
 	var body []byte
-	if r.body != nil {
+	switch {
+	case r.form != nil:
+		body = r.form.data
+	case r.body != nil:
 		b, err := json.Marshal(r.body)
 		if err != nil {
 			return fmt.Errorf("TikTok Shop: %s: %w", r.op(), err)
@@ -304,7 +314,11 @@ func (c *Client) once(ctx context.Context, r apiCall, body []byte, access string
 			_, cipher := c.shop()
 			q.Set("shop_cipher", cipher)
 		}
-		q.Set("sign", sign(c.cfg.AppSecret, r.path, q, body))
+		signed := body
+		if r.form != nil {
+			signed = nil // T1: a multipart body is not signed
+		}
+		q.Set("sign", sign(c.cfg.AppSecret, r.path, q, signed))
 		target = c.base + r.path + "?" + q.Encode()
 	}
 	var rd io.Reader
@@ -316,6 +330,9 @@ func (c *Client) once(ctx context.Context, r apiCall, body []byte, access string
 		return 0, c.failure(r, 0, false, "the request could not be made: "+err.Error())
 	}
 	req.Header.Set("Content-Type", "application/json")
+	if r.form != nil {
+		req.Header.Set("Content-Type", r.form.contentType)
+	}
 	if access != "" {
 		req.Header.Set("x-tts-access-token", access)
 	}

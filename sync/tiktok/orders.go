@@ -106,13 +106,20 @@ type ordersData struct {
 
 // returnJSON is one entry of returns/search (T5), as far as Kedai reads it.
 type returnJSON struct {
-	ReturnID                 lenient.String  `json:"return_id"`
-	OrderID                  lenient.String  `json:"order_id"`
-	ReturnType               string          `json:"return_type"`
-	ReturnStatus             string          `json:"return_status"`
-	SellerNextActionResponse json.RawMessage `json:"seller_next_action_response"`
-	CreateTime               lenient.Int     `json:"create_time"`
-	UpdateTime               lenient.Int     `json:"update_time"`
+	ReturnID                 lenient.String    `json:"return_id"`
+	OrderID                  lenient.String    `json:"order_id"`
+	ReturnType               string            `json:"return_type"`
+	ReturnStatus             string            `json:"return_status"`
+	Role                     string            `json:"role"`
+	ReturnReason             string            `json:"return_reason"`
+	ReturnReasonText         string            `json:"return_reason_text"`
+	ArbitrationStatus        string            `json:"arbitration_status"`
+	ReturnTrackingNumber     lenient.String    `json:"return_tracking_number"`
+	SellerNextActionResponse json.RawMessage   `json:"seller_next_action_response"`
+	ReturnLineItems          []requestLineJSON `json:"return_line_items"`
+	RefundAmount             *refundJSON       `json:"refund_amount"`
+	CreateTime               lenient.Int       `json:"create_time"`
+	UpdateTime               lenient.Int       `json:"update_time"`
 }
 
 type returnsData struct {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -22,7 +23,8 @@ type timeWindow struct {
 
 // Pull passes every order updated in [from, to) to emit, one batch per page of
 // /order/202309/orders/search, and then the window's return requests
-// (/return_refund/202309/returns/search) with their orders. The last batch has Final set.
+// (/return_refund/202309/returns/search) with their orders: Returns says whether each order has
+// an open request, AfterSales carries the requests. The last batch has Final set.
 //
 // The bounds are whole seconds: from is rounded down and to up, so the window covers all of
 // [from, to) and perhaps a little more; an order updated in the current second is pulled now,
@@ -187,31 +189,49 @@ func (c *Client) fetchOrders(ctx context.Context, ids []string) ([]orderJSON, er
 // returnState is the latest seen state of one return.
 type returnState struct {
 	order   string
-	pending bool
+	open    bool // domain.AfterSaleOpen, or TikTok names a next action for the seller
 	updated int64
+	req     domain.AfterSale
+}
+
+// takeReturn keeps r in rets unless a newer copy of it is there already; it reports whether r was new.
+func (c *Client) takeReturn(rets map[string]returnState, r returnJSON) bool {
+	oid := strings.TrimSpace(string(r.OrderID))
+	if oid == "" {
+		return false
+	}
+	key := strings.TrimSpace(string(r.ReturnID))
+	if key == "" {
+		key = "order " + oid
+	}
+	if s, ok := rets[key]; ok && s.updated >= int64(r.UpdateTime) {
+		return false
+	}
+	fallback := ""
+	if c.cfg.Region != "" {
+		fallback = domain.RegionCurrency(c.cfg.Region)
+	}
+	req, err := r.toAfterSale(fallback)
+	if err != nil {
+		c.log.Warn("TikTok Shop: a return's amount could not be read; kept without it", "op", "POST "+pathReturnSearch, "err", err)
+	}
+	open := domain.AfterSaleOpen(domain.TikTok, &req) || r.awaitsSeller()
+	rets[key] = returnState{order: oid, open: open, updated: int64(r.UpdateTime), req: req}
+	return true
 }
 
 // pullReturns reads the window's return requests, works out for each order named whether a
-// request awaits the seller, and emits those orders with that answer, 50 orders a batch; the
-// last batch is Final.
+// request is open (it keeps the order on To Return until it is finished), and emits those orders
+// with that answer and their requests, 50 orders a batch; the last batch is Final.
 func (c *Client) pullReturns(ctx context.Context, w timeWindow, emit func(market.Batch) error) error {
 	rets := map[string]returnState{}
 	var named []string
 	isNamed := map[string]bool{}
 	err := c.searchReturns(ctx, w, true, func(r returnJSON) bool {
-		oid := strings.TrimSpace(string(r.OrderID))
-		if oid == "" {
+		if !c.takeReturn(rets, r) {
 			return false
 		}
-		key := strings.TrimSpace(string(r.ReturnID))
-		if key == "" {
-			key = "order " + oid
-		}
-		if s, ok := rets[key]; ok && s.updated >= int64(r.UpdateTime) {
-			return false
-		}
-		rets[key] = returnState{order: oid, pending: r.awaitsSeller(), updated: int64(r.UpdateTime)}
-		if !isNamed[oid] {
+		if oid := strings.TrimSpace(string(r.OrderID)); !isNamed[oid] {
 			isNamed[oid] = true
 			named = append(named, oid)
 		}
@@ -223,18 +243,31 @@ func (c *Client) pullReturns(ctx context.Context, w timeWindow, emit func(market
 	if len(named) == 0 {
 		return emit(market.Batch{Final: true})
 	}
-	pending := map[string]bool{}
+	open := map[string]bool{}
 	for _, s := range rets {
-		pending[s.order] = pending[s.order] || s.pending
+		open[s.order] = open[s.order] || s.open
 	}
 	var settled []string
 	for _, id := range named {
-		if !pending[id] {
+		if !open[id] {
 			settled = append(settled, id)
 		}
 	}
-	if err := c.olderPending(ctx, settled, pending); err != nil {
+	if err := c.olderReturns(ctx, settled, rets); err != nil {
 		return err
+	}
+	requests := map[string][]domain.AfterSale{}
+	for _, s := range rets {
+		open[s.order] = open[s.order] || s.open
+		requests[s.order] = append(requests[s.order], s.req)
+	}
+	for _, list := range requests {
+		slices.SortFunc(list, func(a, b domain.AfterSale) int {
+			if c := a.Created.Compare(b.Created); c != 0 {
+				return c
+			}
+			return strings.Compare(a.ID, b.ID)
+		})
 	}
 	for start := 0; start < len(named); start += detailBatch {
 		chunk := named[start:min(start+detailBatch, len(named))]
@@ -246,9 +279,11 @@ func (c *Client) pullReturns(ctx context.Context, w timeWindow, emit func(market
 		if err != nil {
 			return err
 		}
-		b := market.Batch{Orders: orders, Returns: map[string]bool{}, Final: start+detailBatch >= len(named)}
+		b := market.Batch{Orders: orders, Returns: map[string]bool{}, AfterSales: map[string][]domain.AfterSale{},
+			Final: start+detailBatch >= len(named)}
 		for _, o := range orders {
-			b.Returns[o.OrderNo] = pending[o.OrderNo]
+			b.Returns[o.OrderNo] = open[o.OrderNo]
+			b.AfterSales[o.OrderNo] = requests[o.OrderNo]
 		}
 		if missing := len(chunk) - len(b.Returns); missing > 0 {
 			c.log.Warn("TikTok Shop: orders named by return requests were not found", "count", missing)
@@ -282,9 +317,10 @@ func (c *Client) searchReturns(ctx context.Context, body any, repass bool, take 
 	})
 }
 
-// olderPending looks at every return of the given orders, whenever it was last updated: an order
-// whose returns in the window are all settled may have an older request still awaiting the seller.
-func (c *Client) olderPending(ctx context.Context, ids []string, pending map[string]bool) error {
+// olderReturns reads every return of the given orders, whenever it was last updated: an order
+// whose returns in the window are all settled may have an older request still open. What it
+// finds joins rets.
+func (c *Client) olderReturns(ctx context.Context, ids []string, rets map[string]returnState) error {
 	for start := 0; start < len(ids); start += returnPageSize {
 		chunk := ids[start:min(start+returnPageSize, len(ids))]
 		want := map[string]bool{}
@@ -295,9 +331,8 @@ func (c *Client) olderPending(ctx context.Context, ids []string, pending map[str
 			OrderIDs []string `json:"order_ids"`
 		}{chunk}
 		err := c.searchReturns(ctx, body, false, func(r returnJSON) bool {
-			oid := strings.TrimSpace(string(r.OrderID))
-			if want[oid] && r.awaitsSeller() {
-				pending[oid] = true
+			if want[strings.TrimSpace(string(r.OrderID))] {
+				c.takeReturn(rets, r)
 			}
 			return false
 		})

@@ -12,8 +12,8 @@ import (
 // sign is the request signature of T1: every query parameter except sign and access_token,
 // sorted by key and concatenated as key+value, prefixed with the documented request path (no
 // mount prefix, no host), followed by the raw body bytes exactly as sent (for any content type
-// but multipart/form-data, which Kedai never sends), wrapped as secret+s+secret, and hashed with
-// HMAC-SHA256 keyed by the app secret; the result is lowercase hex.
+// but multipart/form-data, whose body the caller leaves out), wrapped as secret+s+secret, and
+// hashed with HMAC-SHA256 keyed by the app secret; the result is lowercase hex.
 func sign(secret, path string, query url.Values, body []byte) string {
 	keys := make([]string, 0, len(query))
 	for k := range query {
