@@ -636,3 +636,50 @@ func TestSimPullAfterSales(t *testing.T) {
 	}
 	e.checkLimits()
 }
+
+// A throttled, failing, unreadable or unanswered attempt is retried; one the platform carried out
+// though its answer was lost (Malformed) is refused on the retry and taken as done, read back.
+func TestSimAnswerSurvivesFaults(t *testing.T) {
+	for _, kind := range []sim.FaultKind{sim.TooManyRequests, sim.ServerError, sim.Unavailable, sim.Timeout, sim.Malformed, sim.ExpiredToken} {
+		t.Run(kind.String(), func(t *testing.T) {
+			e := readyEnv(t, 4)
+			c := e.c
+			if kind == sim.Timeout {
+				cfg := e.cfg
+				cfg.HTTP = &http.Client{Timeout: time.Second, Transport: e.trace}
+				var err error
+				if c, err = New(cfg); err != nil {
+					t.Fatal(err)
+				}
+			}
+			orders := e.awaiting()[:2]
+			approve, reject := orders[0], orders[1]
+			for _, o := range orders {
+				e.s.RequestCancel(domain.TikTok, e.shop.ID, o.OrderNo)
+			}
+			e.s.Inject(domain.TikTok, sim.Fault{Kind: kind, Times: 1, Path: "/approve"})
+			e.s.Inject(domain.TikTok, sim.Fault{Kind: kind, Times: 1, Path: "/images/upload"})
+			e.s.Inject(domain.TikTok, sim.Fault{Kind: kind, Times: 1, Path: "/reject"})
+			req := e.only(approve, domain.ReqCancel)
+			if _, err := c.Answer(e.ctx, approve, domain.Answer{Step: domain.StepAcceptCancel, RequestID: req.ID, Kind: domain.ReqCancel, FromStatus: req.Status}); err != nil {
+				t.Errorf("approve: %v", err)
+			}
+			img := testImage(t, "packed.jpg", 20, 20)
+			if _, err := c.Answer(e.ctx, reject, domain.Answer{Step: domain.StepRejectCancel, Kind: domain.ReqCancel, FromStatus: domain.TtCancelPending,
+				Reason: "seller_reject_apply_product_has_been_packed", Comment: "packed", Images: []domain.Image{img}}); err != nil {
+				t.Errorf("reject: %v", err)
+			}
+			if cv, _ := e.s.CancelOf(domain.TikTok, e.shop.ID, approve.OrderNo); cv.Status != domain.TtCancelComplete || len(cv.Decisions) != 1 {
+				t.Errorf("approved: %+v", cv)
+			}
+			cv, _ := e.s.CancelOf(domain.TikTok, e.shop.ID, reject.OrderNo)
+			if cv.Status != domain.TtCancelCancel || len(cv.Decisions) != 1 {
+				t.Fatalf("rejected: %+v", cv)
+			}
+			e.wantImages(cv.Decisions[0], []domain.Image{img})
+			e.tick()
+			e.syncToNow()
+			e.compare()
+		})
+	}
+}
