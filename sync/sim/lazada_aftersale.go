@@ -141,16 +141,18 @@ func lazadaAwaits(st string) bool {
 // lazadaLineStatus is the reverse_status of the request's line for an order item. The shared
 // buyer and platform moves (put, requestReturn, ResolveReturn, requestCancel) set a request's
 // awaiting, and sometimes its status, without its lines; a line follows them: a finished request
-// that awaits the seller again was asked again (REQUEST_INITIATE), and one still at
-// REQUEST_INITIATE that no longer awaits was closed without an answer through the API (the
-// request's own status when it moved on, else a cancel the buyer withdrew or a refund paid).
+// that awaits the seller again was asked again (REQUEST_INITIATE), and a line still at
+// REQUEST_INITIATE of a request that no longer awaits was closed without an answer through the
+// API (the request's own status when it moved on, else a cancel the buyer withdrew or a refund
+// paid). A request answered here keeps its lines and status in step (lazadaMove), so neither
+// applies to it.
 func lazadaLineStatus(rv *reverse, itemID string) string {
 	st := rv.lines[itemID]
 	if st == "" {
 		st = rv.status
 	}
 	switch {
-	case rv.awaiting && !lazadaRevOpen(st):
+	case rv.awaiting && !lazadaRevOpen(rv.status):
 		return domain.LzRevRequestInitiate
 	case !rv.awaiting && st == domain.LzRevRequestInitiate:
 		switch {
