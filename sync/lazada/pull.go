@@ -61,17 +61,6 @@ type reverseResult struct {
 	Items    []reverseOrder `json:"items"`
 }
 
-type reverseOrder struct {
-	ReverseOrderID lenient.String `json:"reverse_order_id"`
-	TradeOrderID   lenient.String `json:"trade_order_id"`
-	RequestType    string         `json:"request_type"`
-	Lines          []struct {
-		ReverseOrderLineID lenient.String `json:"reverse_order_line_id"`
-		TradeOrderLineID   lenient.String `json:"trade_order_line_id"`
-		ReverseStatus      string         `json:"reverse_status"`
-	} `json:"reverse_order_lines"`
-}
-
 // listed is one order of a /orders/get page, with what paging needs.
 type listed struct {
 	raw     orderJSON
@@ -323,20 +312,19 @@ func (c *Client) fetchItems(ctx context.Context, ids []string) (map[string][]ite
 	return out, nil
 }
 
-// pullReturns lists the return and refund requests whose lines were modified in the window and
-// reports, by order number, whether one awaits the seller (a line in REQUEST_INITIATE). Each batch
-// carries the orders it names (as this pull passed them, or read with /order/get when the window
-// did not bring them), so the engine can mark them.
+// returns lists the reverse orders (returns, refund-only requests and buyers' cancellations)
+// whose lines were modified in the window. For each order with a return or refund request it
+// reports whether one is still open (domain.AfterSaleOpen: awaiting the seller, the buyer's
+// parcel or Lazada's review), and the order's requests as AfterSales; an order with only a
+// cancellation request has its requests reported when this pull passed the order (its number is
+// known without another call). Each batch carries the orders it names (as this pull passed them,
+// or read with /order/get when the window did not bring them), so the engine can mark them.
 //
 // The list is paged by page number, which shifts when a request changes while it is read; a pass
 // whose total moved, or that saw fewer requests than the total, is read again.
 func (p *pull) returns(ctx context.Context, from, to time.Time) error {
 	c := p.c
-	type state struct {
-		trade   string
-		pending bool
-	}
-	requests := map[string]state{} // by reverse order id; later reads win
+	requests := map[string]reverseOrder{} // by reverse order id; later reads win
 	for pass := 1; ; pass++ {
 		seen := map[string]bool{} // every request this pass, of any type
 		total, steady := -1, true
@@ -344,23 +332,12 @@ func (p *pull) returns(ctx context.Context, from, to time.Time) error {
 			if pageNo > maxReversePages {
 				return fmt.Errorf("lazada: GET /reverse/getreverseordersforseller: more than %d pages", maxReversePages)
 			}
-			var ans reverseAnswer
-			err := c.call(ctx, request{method: http.MethodGet, path: "/reverse/getreverseordersforseller", token: true,
-				params: map[string]string{
-					"page_no":                                strconv.Itoa(pageNo),
-					"page_size":                              strconv.Itoa(reversePageSize),
-					"ReverseOrderLineModifiedTimeRangeStart": strconv.FormatInt(from.Add(-time.Second).UnixMilli(), 10),
-					"ReverseOrderLineModifiedTimeRangeEnd":   strconv.FormatInt(to.UnixMilli(), 10),
-				}}, &ans)
+			res, err := c.reversePage(ctx, pageNo, map[string]string{
+				"ReverseOrderLineModifiedTimeRangeStart": strconv.FormatInt(from.Add(-time.Second).UnixMilli(), 10),
+				"ReverseOrderLineModifiedTimeRangeEnd":   strconv.FormatInt(to.UnixMilli(), 10),
+			})
 			if err != nil {
 				return err
-			}
-			res := ans.Result
-			if res == nil {
-				res = ans.Data
-			}
-			if res == nil {
-				res = &reverseResult{}
 			}
 			if t := int(res.Total); total < 0 {
 				total = t
@@ -374,16 +351,10 @@ func (p *pull) returns(ctx context.Context, from, to time.Time) error {
 					key = fmt.Sprintf("%s/%s/%d/%d", trade, ro.RequestType, pageNo, i)
 				}
 				seen[key] = true
-				if trade == "" || !isReturn(ro.RequestType) {
+				if _, known := requestKind(ro.RequestType); trade == "" || !known {
 					continue
 				}
-				pending := false
-				for _, l := range ro.Lines {
-					if strings.EqualFold(strings.TrimSpace(l.ReverseStatus), "REQUEST_INITIATE") {
-						pending = true
-					}
-				}
-				requests[key] = state{trade: trade, pending: pending}
+				requests[key] = ro
 			}
 			if len(res.Items) < reversePageSize || (total > 0 && pageNo*reversePageSize >= total) {
 				break
@@ -398,17 +369,47 @@ func (p *pull) returns(ctx context.Context, from, to time.Time) error {
 		c.log.Debug("lazada reverse order list moved while paging; reading it again", "pass", pass)
 	}
 
-	pending := map[string]bool{}
-	for _, r := range requests {
-		pending[r.trade] = pending[r.trade] || r.pending
+	byTrade := map[string][]reverseOrder{}
+	returned := map[string]bool{} // trades with a return or refund request
+	for _, ro := range requests {
+		t := string(ro.TradeOrderID)
+		byTrade[t] = append(byTrade[t], ro)
+		returned[t] = returned[t] || isReturn(ro.RequestType)
 	}
-	trades := make([]string, 0, len(pending))
-	for t := range pending {
-		trades = append(trades, t)
+	trades := make([]string, 0, len(byTrade))
+	for t := range byTrade {
+		if _, kept := p.kept[t]; kept || returned[t] {
+			trades = append(trades, t)
+		}
 	}
 	sort.Strings(trades)
 	var b market.Batch
 	var missing []string
+	// add puts an order's requests in the batch, with the order when it has a return (an order
+	// with only a cancellation was passed by this pull already, in an earlier batch).
+	add := func(trade string, o domain.Order) {
+		if b.Returns == nil {
+			b.Returns, b.AfterSales = map[string]bool{}, map[string][]domain.AfterSale{}
+		}
+		if returned[trade] {
+			b.Orders = append(b.Orders, o)
+		}
+		list := byTrade[trade]
+		sort.Slice(list, func(i, j int) bool { return list[i].ReverseOrderID < list[j].ReverseOrderID })
+		open, reqs := false, []domain.AfterSale{}
+		for _, ro := range list {
+			a, ok := toAfterSale(ro, &o, domain.RegionCurrency(c.region), c.zone)
+			if !ok {
+				continue
+			}
+			reqs = append(reqs, a)
+			open = open || (a.Kind != domain.ReqCancel && domain.AfterSaleOpen(domain.Lazada, &a))
+		}
+		b.AfterSales[o.OrderNo] = reqs
+		if returned[trade] {
+			b.Returns[o.OrderNo] = open
+		}
+	}
 	flush := func() error {
 		if len(missing) > 0 {
 			entries := make([]listed, 0, len(missing))
@@ -428,12 +429,11 @@ func (p *pull) returns(ctx context.Context, from, to time.Time) error {
 				return err
 			}
 			for j, o := range orders {
-				b.Orders = append(b.Orders, o)
-				b.Returns[o.OrderNo] = pending[missing[j]]
+				add(missing[j], o)
 			}
 			missing = missing[:0]
 		}
-		if len(b.Orders) == 0 {
+		if len(b.Orders) == 0 && len(b.AfterSales) == 0 {
 			return nil
 		}
 		err := p.out.push(b)
@@ -441,16 +441,12 @@ func (p *pull) returns(ctx context.Context, from, to time.Time) error {
 		return err
 	}
 	for _, id := range trades {
-		if b.Returns == nil {
-			b.Returns = map[string]bool{}
-		}
 		if o, ok := p.kept[id]; ok {
-			b.Orders = append(b.Orders, o)
-			b.Returns[o.OrderNo] = pending[id]
+			add(id, o)
 		} else {
 			missing = append(missing, id)
 		}
-		if len(b.Orders)+len(missing) >= pageLimit {
+		if len(b.AfterSales)+len(missing) >= pageLimit {
 			if err := flush(); err != nil {
 				return err
 			}
