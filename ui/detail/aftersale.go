@@ -69,6 +69,9 @@ func (v *View) refreshRequests() {
 			}
 			v.requestNote.Refresh()
 			v.showRequests()
+			if err == nil {
+				v.Reload() // keeping the requests may have moved the order on or off To Return
+			}
 		}
 	})
 }
