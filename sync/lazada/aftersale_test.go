@@ -719,3 +719,29 @@ func TestPullReportsAfterSales(t *testing.T) {
 	r.sync()
 	r.same(nil)
 }
+
+// An answer Lazada carried out but whose reply was lost (garbled) is not sent again blindly: the
+// error goes back (worth retrying later), and reading the order back shows the step was taken,
+// so the engine does not send it again.
+func TestAfterSaleLostAnswer(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	o := r.delivered(domain.ReqReturn)
+	req := r.request(o, domain.ReqReturn)
+	a := domain.Answer{Step: domain.StepAgreeReturn, RequestID: req.ID, Kind: req.Kind, FromStatus: req.Status}
+	r.s.Inject(domain.Lazada, sim.Fault{Kind: sim.Malformed, Times: 1, Path: pathReturnUpdate})
+	_, err := r.c.Answer(context.Background(), o, a)
+	if !market.Retryable(err) {
+		t.Fatalf("a garbled answer: %v, want a retryable error", err)
+	}
+	if n := r.count(pathReturnUpdate, -1); n != 1 {
+		t.Errorf("%d return/update calls, want 1: a write whose answer was lost is not sent again blindly", n)
+	}
+	rv, _ := r.s.ReturnOf(domain.Lazada, r.shop.ID, o.OrderNo)
+	if !slices.Equal(steps(rv), []string{"agreeReturn"}) {
+		t.Errorf("decisions %v", steps(rv))
+	}
+	if fresh := r.readBack(o); !domain.AnswerDone(&fresh, &a) {
+		t.Errorf("the step Lazada took is not seen as done: %+v", fresh.AfterSales)
+	}
+}
