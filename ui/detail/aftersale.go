@@ -60,6 +60,9 @@ func (v *View) refreshRequests() {
 			if reqs != nil || err == nil {
 				v.order.AfterSales = reqs
 			}
+			if err == nil {
+				v.readID = id
+			}
 			if err != nil {
 				v.requestNote.SetText(unreachableNote(platform, err, v.order.AfterSales))
 				v.requestNote.Importance = widget.WarningImportance
@@ -117,7 +120,13 @@ func (v *View) showRequests() {
 		if o.CancelRequested {
 			what = "to cancel"
 		}
-		v.requests.Add(panel("Buyer's request", "", widget.NewLabel("The buyer asked "+what+"; Kedai has not read the request from "+o.Platform.Title()+" yet.")))
+		text := "The buyer asked " + what + "; Kedai has not read the request from " + o.Platform.Title() + " yet."
+		if v.readID == o.ID {
+			text = "The buyer asked " + what + ", but " + o.Platform.Title() + " shows no request for it now; it may have been withdrawn."
+		}
+		l := widget.NewLabel(text)
+		l.Wrapping = fyne.TextWrapWord
+		v.requests.Add(panel("Buyer's request", "", l))
 	}
 	for i := range o.AfterSales {
 		r := o.AfterSales[i]

@@ -590,6 +590,29 @@ func TestLiveLazadaReturns(t *testing.T) {
 		t.Errorf("after Lazada paid: %s", r.Status)
 	}
 
+	// Refund only, disputed with the seller's words and an image (Lazada refuses a dispute
+	// without one: error 110).
+	o = h.delivered(domain.Lazada, used)
+	shop = h.shopID(o.StoreID)
+	h.sim.RequestRefund(domain.Lazada, shop, o.OrderNo)
+	o = h.requestOpen(o)
+	h.open(o.ID)
+	h.tap("Dispute")
+	form = h.Form()
+	h.tap("Dispute")
+	if p := form.Problem(); !strings.HasSuffix(p, "write why, in your own words") {
+		t.Errorf("dispute without words: %q", p)
+	}
+	form.Comment.SetText("The buyer received the item in full")
+	h.addImage(path)
+	h.tap("Dispute")
+	h.tap("Yes, dispute")
+	h.job()
+	h.closeJob()
+	if r := h.request(domain.ReqRefund); r.Status != domain.LzRevRefundPending || !r.Dispute {
+		t.Errorf("after the dispute: %s, dispute %v", r.Status, r.Dispute)
+	}
+
 	// A return refunded at once; meanwhile the view still shows it awaiting the seller: Agree
 	// to Return is refused by the engine, and nothing more reaches Lazada.
 	o = h.delivered(domain.Lazada, used)

@@ -92,6 +92,11 @@ func TestShopeeOfferHistory(t *testing.T) {
 		t.Errorf("problem %q", p)
 	}
 	form.Amount.SetText("35.5")
+	form.Solution.SetSelected("Return and Refund")
+	form.Solution.SetSelected("Refund Only")
+	if f.win.Canvas().Focused() != form.Amount {
+		t.Error("the amount did not get the focus back after the solution was chosen")
+	}
 	f.tap(t, "Create Offer")
 	if q := f.Question(); !strings.HasPrefix(q, "Offer RM 35.50 (Refund Only) on Shopee order 250101ABCD?") || !strings.Contains(f.drawn(), "Offer RM 35.50") {
 		t.Errorf("confirmation: %s", q)
@@ -412,6 +417,10 @@ func TestShopeeCancelForm(t *testing.T) {
 	if form.Cancel().ItemsShown() || form.Cancel().StockWarning() != "" {
 		t.Error("Customer Request asks for items or warns about stock")
 	}
+	form.Items[0].TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if form.Open() {
+		t.Error("Escape on an item did not close the form")
+	}
 }
 
 // TikTok's cancel offers the reasons the engine gives for the order's status.
@@ -435,6 +444,15 @@ func TestTikTokCancelForm(t *testing.T) {
 	f.tap(t, "Yes, cancel order")
 	if len(f.e.answers) != 1 || f.e.answers[0].Reason != "seller_cancel_paid_reason_address_not_deliver" || len(f.e.answers[0].Items) != 0 {
 		t.Errorf("sent %+v", f.e.answers)
+	}
+
+	// Escape closes the form from the reason too, which keeps the focus once chosen from.
+	f.tap(t, "Close")
+	f.tap(t, "Cancel Order")
+	form = f.Form()
+	form.Reason.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if form.Open() {
+		t.Error("Escape on the reason did not close the form")
 	}
 }
 
@@ -489,5 +507,23 @@ func TestAnswerQuestionsSayWhatHappens(t *testing.T) {
 		if got := AnswerQuestion(c.o, c.r, c.a); got != c.want {
 			t.Errorf("%s:\n got %s\nwant %s", c.a.Step, got, c.want)
 		}
+	}
+}
+
+// An order flagged by the sync before its request was kept says so, and what the platform said
+// when it was asked.
+func TestFlaggedOrderWithoutItsRequest(t *testing.T) {
+	o := lazadaOrder()
+	o.Tab, o.CancelRequested = domain.TabToCancel, true
+	f := openFake(t, o)
+	if !strings.Contains(f.drawn(), "The buyer asked to cancel, but Lazada shows no request for it now") {
+		t.Errorf("drawn %s", f.drawn())
+	}
+	f.e.refreshErr = errors.New("timeout")
+	f.Open(o.ID, domain.OrderQuery{})
+	f.run.Wait()
+	if !strings.Contains(f.drawn(), "Kedai has not read the request from Lazada yet") ||
+		f.RequestNote() != "Could not reach Lazada (timeout). Kedai has no request of this order on file." {
+		t.Errorf("note %q; drawn %s", f.RequestNote(), f.drawn())
 	}
 }

@@ -42,6 +42,7 @@ type View struct {
 	requests    *fyne.Container
 	requestNote *widget.Label
 	refreshedID int64 // the order whose requests were last read from its platform
+	readID      int64 // the order whose requests were last read successfully
 	stepButtons []*widgets.Button
 	form        *AnswerForm
 	question    string
@@ -133,7 +134,7 @@ func (v *View) Order() domain.Order { return v.order }
 // Open loads and shows an order; q is the list it came from.
 func (v *View) Open(id int64, q domain.OrderQuery) {
 	v.q = q
-	v.refreshedID = 0
+	v.refreshedID, v.readID = 0, 0
 	v.load(id)
 }
 
