@@ -231,7 +231,8 @@ func StepNeeds(p Platform, r *AfterSale, s Step) Needs {
 		if p == Shopee {
 			return Needs{Reason: true, Comment: true, Email: true, Images: true, MaxImages: 3}
 		}
-		return Needs{Comment: true, MaxImages: 5}
+		// Lazada's refund-only dispute requires words and evidence (its errors 109 and 110).
+		return Needs{Comment: true, Images: p == Lazada, MaxImages: 5}
 	}
 	return Needs{}
 }

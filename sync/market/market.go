@@ -74,8 +74,9 @@ type Shop struct {
 // Batch is one page of a pull, saved by the engine in one transaction.
 type Batch struct {
 	Orders []domain.Order
-	// Returns says, by order number, whether a return or refund request now awaits the seller
-	// (true) or no longer does (false). Orders not listed keep what they had: the order APIs do
+	// Returns says, by order number, whether a return or refund request is now open
+	// (domain.AfterSaleOpen: from the request until it is refunded, rejected or closed) or no
+	// longer is. Orders not listed keep what they had: the order APIs do
 	// not say, the returns APIs do.
 	Returns map[string]bool
 	// AfterSales are, by order number, the requests the returns (and cancellation) lists showed

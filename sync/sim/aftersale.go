@@ -120,6 +120,23 @@ func (sh *shopState) openReturn(r *record, kind domain.RequestKind, now time.Tim
 	sh.returns = append(sh.returns, r)
 }
 
+// open reports whether the request is still open (domain.AfterSaleOpen of its kind and status).
+func (rv *reverse) open(p domain.Platform) bool {
+	return domain.AfterSaleOpen(p, &domain.AfterSale{Kind: rv.kind, Status: rv.status})
+}
+
+// cancelWithdrawn is the status of a buyer's cancellation that no longer stands (the order data
+// says so): Lazada REQUEST_CANCEL, Shopee the order's own status, TikTok CANCELLATION_REQUEST_CANCEL.
+func cancelWithdrawn(p domain.Platform, o *domain.Order) string {
+	switch p {
+	case domain.Shopee:
+		return o.Status
+	case domain.TikTok:
+		return domain.TtCancelCancel
+	}
+	return domain.LzRevRequestCancel
+}
+
 // reopen makes a finished request a new one awaiting the seller (the buyer asked again).
 func (rv *reverse) reopen(p domain.Platform, o *domain.Order, now time.Time) {
 	rv.setStatus(returnPending(p))
@@ -161,8 +178,10 @@ func (sh *shopState) openCancel(r *record, now time.Time) {
 			rv.lines[it.PlatformItemID] = status
 		}
 	}
+	if r.cancel == nil {
+		sh.cancels = append(sh.cancels, r)
+	}
 	r.cancel = rv
-	sh.cancels = append(sh.cancels, r)
 }
 
 // requestCancel is the buyer asking to cancel a paid, unshipped order.
@@ -221,7 +240,7 @@ func (s *Sim) ShipReturn(p domain.Platform, shopID, orderNo, tracking string) bo
 	}
 	now := s.stamp()
 	r.ret.tracking = tracking
-	r.ret.setStatus(to)
+	r.ret.move(from, to, &r.o)
 	r.ret.awaiting, r.ret.updated = true, now
 	sh.touch(r, now)
 	return true
@@ -257,16 +276,7 @@ func (s *Sim) SettleReturn(p domain.Platform, shopID, orderNo string) bool {
 	now := s.stamp()
 	switch {
 	case p == domain.Lazada && r.ret.status == domain.LzRevRefundPending:
-		r.ret.setStatus(domain.LzRevRefundSuccess)
-		for i := range r.o.Items {
-			if _, ok := r.ret.lines[r.o.Items[i].PlatformItemID]; ok {
-				r.o.Items[i].ReturnStatus = domain.LzRevRefundSuccess
-				if r.o.Items[i].Status == domain.LzDelivered {
-					r.o.Items[i].Status = domain.LzReturned
-				}
-			}
-		}
-		syncLazadaPackages(&r.o)
+		r.ret.refundPaid(&r.o)
 	case p == domain.Shopee && (r.ret.status == domain.SpRetJudging || r.ret.status == domain.SpRetSellerDispute):
 		r.ret.status, r.ret.dispute = domain.SpRetClosed, false
 	default:
@@ -276,6 +286,38 @@ func (s *Sim) SettleReturn(p domain.Platform, shopID, orderNo string) bool {
 	r.o.ReturnRequested = false
 	sh.touch(r, now)
 	return true
+}
+
+// move moves the lines at from (and the request) to to; on Lazada the lines' items show it in
+// their return_status.
+func (rv *reverse) move(from, to string, o *domain.Order) {
+	rv.status = to
+	for id, st := range rv.lines {
+		if st != from {
+			continue
+		}
+		rv.lines[id] = to
+		for i := range o.Items {
+			if o.Platform == domain.Lazada && o.Items[i].PlatformItemID == id {
+				o.Items[i].ReturnStatus = to
+			}
+		}
+	}
+}
+
+// refundPaid is Lazada paying the refunds it reviewed: those lines' items are returned.
+func (rv *reverse) refundPaid(o *domain.Order) {
+	paid := map[string]bool{}
+	for id, st := range rv.lines {
+		paid[id] = st == domain.LzRevRefundPending
+	}
+	rv.move(domain.LzRevRefundPending, domain.LzRevRefundSuccess, o)
+	for i := range o.Items {
+		if paid[o.Items[i].PlatformItemID] && o.Items[i].Status == domain.LzDelivered {
+			o.Items[i].Status = domain.LzReturned
+		}
+	}
+	syncLazadaPackages(o)
 }
 
 // setStatus moves the request and every one of its lines to status.
@@ -375,7 +417,7 @@ func (s *Sim) moveReturn(sh *shopState, r *record, now time.Time) bool {
 			to = domain.TtBuyerShipped
 		}
 		rv.tracking = "RTN" + derivedDigits(10, "return-parcel", sh.ID, r.o.OrderNo)
-		rv.setStatus(to)
+		rv.move(rv.status, to, &r.o)
 		rv.awaiting = true
 	case sh.Platform == domain.Shopee && rv.negotiation == domain.SpNegPendingBuyerRespond && len(rv.offers) > 0:
 		last := rv.offers[len(rv.offers)-1]
@@ -390,14 +432,7 @@ func (s *Sim) moveReturn(sh *shopState, r *record, now time.Time) bool {
 			rv.negotiation, rv.awaiting = domain.SpNegPendingRespond, true
 		}
 	case sh.Platform == domain.Lazada && rv.status == domain.LzRevRefundPending:
-		rv.setStatus(domain.LzRevRefundSuccess)
-		for i := range r.o.Items {
-			if _, ok := rv.lines[r.o.Items[i].PlatformItemID]; ok && r.o.Items[i].Status == domain.LzDelivered {
-				r.o.Items[i].ReturnStatus = domain.LzRevRefundSuccess
-				r.o.Items[i].Status = domain.LzReturned
-			}
-		}
-		syncLazadaPackages(&r.o)
+		rv.refundPaid(&r.o)
 		r.o.ReturnRequested = false
 	default:
 		return false

@@ -150,9 +150,9 @@ func (sh *shopState) put(o domain.Order, bulk bool) *record {
 		sh.openReturn(rec, returnKindOf(sh.ID, &o), o.UpdatedAt)
 		rec.ret.updated, rec.ret.awaiting = o.UpdatedAt, o.ReturnRequested
 		if !o.ReturnRequested {
-			rec.ret.status = returnDone(sh.Platform)
+			rec.ret.setStatus(returnDone(sh.Platform))
 		}
-	case rec.ret != nil && rec.ret.awaiting != o.ReturnRequested:
+	case rec.ret != nil && rec.ret.open(sh.Platform) != o.ReturnRequested:
 		rec.ret.awaiting, rec.ret.updated = o.ReturnRequested, o.UpdatedAt
 		if o.ReturnRequested {
 			rec.ret.reopen(sh.Platform, &o, o.UpdatedAt)
@@ -161,10 +161,11 @@ func (sh *shopState) put(o domain.Order, bulk bool) *record {
 		}
 	}
 	switch {
-	case o.CancelRequested && rec.cancel == nil:
+	case o.CancelRequested && (rec.cancel == nil || !rec.cancel.open(sh.Platform)):
 		sh.openCancel(rec, o.UpdatedAt)
-	case rec.cancel != nil && rec.cancel.awaiting != o.CancelRequested:
-		rec.cancel.awaiting, rec.cancel.updated = o.CancelRequested, o.UpdatedAt
+	case rec.cancel != nil && rec.cancel.open(sh.Platform) && !o.CancelRequested:
+		rec.cancel.awaiting, rec.cancel.updated = false, o.UpdatedAt
+		rec.cancel.setStatus(cancelWithdrawn(sh.Platform, &o))
 	}
 	rec.upd, rec.crt = o.UpdatedAt.Unix(), o.CreatedAt.Unix()
 	if !bulk {
@@ -474,10 +475,8 @@ func (s *Sim) ResolveReturn(p domain.Platform, shopID, orderNo string) {
 		o.Status = domain.SpCompleted
 	}
 	o.ReturnRequested = false
-	r.ret.awaiting, r.ret.updated, r.ret.status = false, now, returnDone(p)
-	for id := range r.ret.lines {
-		r.ret.lines[id] = r.ret.status
-	}
+	r.ret.awaiting, r.ret.updated = false, now
+	r.ret.setStatus(returnDone(p))
 	sh.touch(r, now)
 }
 
@@ -495,7 +494,7 @@ func (s *Sim) requestReturn(sh *shopState, r *record, kind domain.RequestKind, n
 	switch {
 	case r.ret == nil:
 		sh.openReturn(r, kind, now)
-	case !domain.AfterSaleOpen(sh.Platform, &domain.AfterSale{Kind: r.ret.kind, Status: r.ret.status}):
+	case !r.ret.open(sh.Platform):
 		r.ret.kind = kind
 		r.ret.reopen(sh.Platform, o, now)
 	}
