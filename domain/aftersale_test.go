@@ -53,7 +53,9 @@ func TestAfterSaleStepsFollowEachPlatformsStatuses(t *testing.T) {
 	}
 }
 
-func jpegBytes() []byte { return append([]byte{0xFF, 0xD8, 0xFF, 0xE0}, bytes.Repeat([]byte{1}, 64)...) }
+func jpegBytes() []byte {
+	return append([]byte{0xFF, 0xD8, 0xFF, 0xE0}, bytes.Repeat([]byte{1}, 64)...)
+}
 
 func TestReadImage(t *testing.T) {
 	if im, err := ReadImage("a.jpg", jpegBytes()); err != nil || im.Type != "image/jpeg" {
