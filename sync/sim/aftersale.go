@@ -357,24 +357,22 @@ func (rv *reverse) view() (RequestView, bool) {
 
 // ReturnOf is the order's return or refund request; ok=false when it never had one.
 func (s *Sim) ReturnOf(p domain.Platform, shopID, orderNo string) (RequestView, bool) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	sh := s.shop(p, shopID)
-	if sh == nil || sh.byNo[orderNo] == nil {
-		return RequestView{}, false
-	}
-	return sh.byNo[orderNo].ret.view()
+	return s.requestOf(p, shopID, orderNo, func(r *record) *reverse { return r.ret })
 }
 
 // CancelOf is the order's buyer cancellation request; ok=false when it never had one.
 func (s *Sim) CancelOf(p domain.Platform, shopID, orderNo string) (RequestView, bool) {
+	return s.requestOf(p, shopID, orderNo, func(r *record) *reverse { return r.cancel })
+}
+
+func (s *Sim) requestOf(p domain.Platform, shopID, orderNo string, which func(*record) *reverse) (RequestView, bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	sh := s.shop(p, shopID)
 	if sh == nil || sh.byNo[orderNo] == nil {
 		return RequestView{}, false
 	}
-	return sh.byNo[orderNo].cancel.view()
+	return which(sh.byNo[orderNo]).view()
 }
 
 // Uploads lists every image the shop uploaded, in no particular order.

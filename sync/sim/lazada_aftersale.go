@@ -276,6 +276,22 @@ func (sh *shopState) lazadaRequests() []lazadaRevEntry {
 
 // lazadaLinesParam reads a list of reverse_order_line_ids and maps them to the request's order
 // item ids; ok=false when the list is empty (100) or names a line the request does not have (126).
+// lazadaLines is lazadaLinesParam with its refusal as the call's answer.
+func lazadaLines(c *call, r *record, rv *reverse, raw string) ([]string, *reply) {
+	items, code := lazadaLinesParam(r, rv, raw)
+	var msg string
+	switch code {
+	case lzRevListEmpty:
+		msg = "reverse order list is empty"
+	case lzRevBadRevLines:
+		msg = "invalid reverse order lines"
+	default:
+		return items, nil
+	}
+	refusal := lazadaRevError(c, code, msg)
+	return nil, &refusal
+}
+
 func lazadaLinesParam(r *record, rv *reverse, raw string) (items []string, code string) {
 	ids := splitList(raw)
 	if len(ids) == 0 {
@@ -555,12 +571,9 @@ func (s *Sim) lazadaReturnUpdate(c *call, params url.Values) reply {
 	if fail != nil {
 		return *fail
 	}
-	items, code := lazadaLinesParam(r, rv, params.Get("reverse_order_item_ids"))
-	switch code {
-	case lzRevListEmpty:
-		return lazadaRevError(c, code, "reverse order list is empty")
-	case lzRevBadRevLines:
-		return lazadaRevError(c, code, "invalid reverse order lines")
+	items, fail := lazadaLines(c, r, rv, params.Get("reverse_order_item_ids"))
+	if fail != nil {
+		return *fail
 	}
 	if rv.kind != domain.ReqReturn {
 		return lazadaRevError(c, lzRevUnsupported, "this reverse does not support this action")
@@ -634,12 +647,9 @@ func (s *Sim) lazadaOnlyRefundDecide(c *call, params url.Values) reply {
 	if len(splitList(params.Get("reverse_order_item_ids"))) > 1 {
 		return lazadaRevError(c, lzRevNoBatch, "do not support batch operation")
 	}
-	items, code := lazadaLinesParam(r, rv, params.Get("reverse_order_item_ids"))
-	switch code {
-	case lzRevListEmpty:
-		return lazadaRevError(c, code, "reverse order list is empty")
-	case lzRevBadRevLines:
-		return lazadaRevError(c, code, "invalid reverse order lines")
+	items, fail := lazadaLines(c, r, rv, params.Get("reverse_order_item_ids"))
+	if fail != nil {
+		return *fail
 	}
 	if rv.kind != domain.ReqRefund || lazadaLineStatus(rv, items[0]) != domain.LzRevRequestInitiate {
 		return lazadaRevError(c, lzRevUnsupported, "this reverse does not support this action")

@@ -406,6 +406,20 @@ func shopeeReturnReply(c *call, r *record) reply {
 	return shopeeOK(c, map[string]any{"return_sn": r.ret.id}, nil)
 }
 
+// shopeeNegotiatingCall is shopeeReturnCall for an action on a return still being settled
+// (REQUESTED or PROCESSING); what says what the action would do, for the refusal.
+func shopeeNegotiatingCall(c *call, what string) (map[string]json.RawMessage, *record, *reply) {
+	body, r, fail := shopeeReturnCall(c)
+	if fail != nil {
+		return nil, nil, fail
+	}
+	if st := shopeeShownReturnStatus(r.ret); st != domain.SpRetRequested && st != domain.SpRetProcessing {
+		refusal := wrongReturnStatus(c, what, r)
+		return nil, nil, &refusal
+	}
+	return body, r, nil
+}
+
 func wrongReturnStatus(c *call, action string, r *record) reply {
 	return shopeeError(c, spReturnStatus, fmt.Sprintf("The return cannot be %s: its status is %s.", action, shopeeShownReturnStatus(r.ret)))
 }
@@ -413,12 +427,9 @@ func wrongReturnStatus(c *call, action string, r *record) reply {
 // shopeeReturnConfirm is POST /api/v2/returns/confirm {return_sn}: the seller agrees and the
 // buyer is refunded (ACCEPTED).
 func (s *Sim) shopeeReturnConfirm(c *call) reply {
-	_, r, fail := shopeeReturnCall(c)
+	_, r, fail := shopeeNegotiatingCall(c, "confirmed")
 	if fail != nil {
 		return *fail
-	}
-	if st := shopeeShownReturnStatus(r.ret); st != domain.SpRetRequested && st != domain.SpRetProcessing {
-		return wrongReturnStatus(c, "confirmed", r)
 	}
 	r.ret.negotiation = domain.SpNegTerminated
 	s.shopeeSettle(c.shop, r, domain.SpRetAccepted, Decision{Step: "confirm"})
@@ -429,14 +440,11 @@ func (s *Sim) shopeeReturnConfirm(c *call) reply {
 // proposed_adjusted_refund_amount}: the seller's offer (a new one replaces a pending one), at
 // most the refund asked, while offers are left (counter_limit). The buyer answers it next.
 func (s *Sim) shopeeReturnOffer(c *call) reply {
-	body, r, fail := shopeeReturnCall(c)
+	body, r, fail := shopeeNegotiatingCall(c, "negotiated")
 	if fail != nil {
 		return *fail
 	}
 	rv := r.ret
-	if st := shopeeShownReturnStatus(rv); st != domain.SpRetRequested && st != domain.SpRetProcessing {
-		return wrongReturnStatus(c, "negotiated", r)
-	}
 	solution := spText(body, "proposed_solution")
 	if solution != domain.SpSolutionReturnRefund && solution != domain.SpSolutionRefund {
 		return shopeeError(c, "error_param", "Wrong parameters, detail: proposed_solution must be RETURN_REFUND or REFUND.")
@@ -464,14 +472,11 @@ func (s *Sim) shopeeReturnOffer(c *call) reply {
 // buyer's latest offer (the negotiation must await the seller: PENDING_RESPOND), which becomes
 // the refund.
 func (s *Sim) shopeeReturnAcceptOffer(c *call) reply {
-	_, r, fail := shopeeReturnCall(c)
+	_, r, fail := shopeeNegotiatingCall(c, "settled by an offer")
 	if fail != nil {
 		return *fail
 	}
 	rv := r.ret
-	if st := shopeeShownReturnStatus(rv); st != domain.SpRetRequested && st != domain.SpRetProcessing {
-		return wrongReturnStatus(c, "settled by an offer", r)
-	}
 	if shopeeNegotiation(rv) != domain.SpNegPendingRespond || len(rv.offers) == 0 || rv.offers[len(rv.offers)-1].By != "buyer" {
 		return shopeeError(c, spNegotiation, "There is no offer from the buyer awaiting you: the negotiation is "+shopeeNegotiation(rv)+".")
 	}

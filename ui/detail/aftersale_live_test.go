@@ -15,9 +15,7 @@ import (
 
 	"github.com/kedai-app/kedai/domain"
 	"github.com/kedai-app/kedai/sync/db"
-	"github.com/kedai-app/kedai/sync/db/dbtest"
-	"github.com/kedai-app/kedai/sync/demo"
-	"github.com/kedai-app/kedai/sync/demo/live"
+	"github.com/kedai-app/kedai/sync/demo/live/livetest"
 	"github.com/kedai-app/kedai/sync/engine"
 	"github.com/kedai-app/kedai/sync/sim"
 	"github.com/kedai-app/kedai/ui/uitest"
@@ -30,6 +28,7 @@ import (
 type liveView struct {
 	*View
 	t      *testing.T
+	ws     *livetest.Workspace
 	sim    *sim.Sim
 	e      *engine.Engine
 	d      *db.DB
@@ -41,42 +40,15 @@ type liveView struct {
 func startLive(t *testing.T, orders int) *liveView {
 	t.Helper()
 	test.NewTempApp(t)
-	ctx := context.Background()
-	d := dbtest.Open(t)
-	if err := demo.Create(ctx, d, demo.Options{Orders: orders, Seed: 11, Now: time.Now().Add(-time.Minute)}, nil); err != nil {
-		t.Fatal(err)
-	}
-	l, err := live.Start(ctx, d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(l.Stop)
-	l.Sim.SetRates(sim.Rates{}) // no buyer moves an order while the test does
-	e := engine.New(d, engine.Options{Lag: time.Second, Interval: time.Hour})
-	rctx, cancel := context.WithCancel(ctx)
-	stopped := make(chan struct{})
-	go func() { e.Run(rctx); close(stopped) }()
-	t.Cleanup(func() { cancel(); <-stopped })
-	for deadline := time.Now().Add(time.Minute); ; time.Sleep(50 * time.Millisecond) {
-		st, _ := e.SyncStatus(ctx)
-		ready := len(st) > 0
-		for _, s := range st {
-			ready = ready && !s.LastSuccess.IsZero() && !s.Running
-		}
-		if ready {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the stores did not sync: %+v", st)
-		}
-	}
+	ws := livetest.Start(t, orders, true)
+	d, e := ws.DB, ws.Engine
 	win := test.NewWindow(nil)
 	t.Cleanup(win.Close)
 	win.Resize(fyne.NewSize(1280, 800))
 	run := &widgets.Runner{Manual: true}
 	v := New(d, e, win, run)
 	v.UseAfterSales(e)
-	h := &liveView{View: v, t: t, sim: l.Sim, e: e, d: d, win: win, run: run}
+	h := &liveView{View: v, t: t, ws: ws, sim: ws.Sim, e: e, d: d, win: win, run: run}
 	v.pickImage = func(_ fyne.Window, done func(fyne.URIReadCloser, error)) {
 		if h.picked == "" {
 			done(nil, nil)
@@ -105,19 +77,22 @@ func (h *liveView) open(id int64) {
 
 func (h *liveView) drawn() string { return strings.Join(uitest.DrawnText(h.win.Canvas()), "|") }
 
-func (h *liveView) shopID(storeID int64) string {
+func (h *liveView) shopID(storeID int64) string { return h.ws.ShopID(storeID) }
+
+// evidenceReached checks that the request's last decision carried exactly the image data with
+// the seller's words, and that the platform kept the upload.
+func (h *liveView) evidenceReached(p domain.Platform, shop string, rv sim.RequestView, data []byte, comment string) {
 	h.t.Helper()
-	stores, err := h.d.Stores(context.Background())
-	if err != nil {
-		h.t.Fatal(err)
+	if len(rv.Decisions) == 0 {
+		h.t.Fatalf("%s took no decision", p)
 	}
-	for _, s := range stores {
-		if s.ID == storeID {
-			return s.ShopID
-		}
+	last := rv.Decisions[len(rv.Decisions)-1]
+	if len(last.Images) != 1 || last.Images[0].SHA256 != sha(data) || (comment != "" && last.Comment != comment) {
+		h.t.Errorf("%s took %+v", p, last)
 	}
-	h.t.Fatalf("no store %d", storeID)
-	return ""
+	if !slices.ContainsFunc(h.sim.Uploads(p, shop), func(u sim.Upload) bool { return u.SHA256 == sha(data) }) {
+		h.t.Errorf("%s uploads %+v", p, h.sim.Uploads(p, shop))
+	}
 }
 
 // find is the first order of the platform on the tab that ok accepts, in full.
@@ -457,13 +432,7 @@ func TestLiveBuyerCancellations(t *testing.T) {
 			t.Errorf("%s rejected: on %s, %s", p, got.Tab.Title(), got.Status)
 		}
 		if p == domain.TikTok {
-			d := cv.Decisions[len(cv.Decisions)-1]
-			if len(d.Images) != 1 || d.Images[0].SHA256 != sha(data) || d.Comment != "Already handed to the courier" {
-				t.Errorf("TikTok's reject reached the simulator as %+v", d)
-			}
-			if !slices.ContainsFunc(h.sim.Uploads(p, shop), func(u sim.Upload) bool { return u.SHA256 == sha(data) && u.Type == "image/png" }) {
-				t.Errorf("uploads %+v", h.sim.Uploads(p, shop))
-			}
+			h.evidenceReached(p, shop, cv, data, "Already handed to the courier")
 		}
 	}
 }
@@ -557,12 +526,9 @@ func TestLiveLazadaReturns(t *testing.T) {
 		t.Errorf("after reject: %s", r.StatusWords(domain.Lazada))
 	}
 	rv, _ := h.sim.ReturnOf(domain.Lazada, shop, o.OrderNo)
-	last := rv.Decisions[len(rv.Decisions)-1]
-	if last.Step != "refuseRefund" || len(last.Images) != 1 || last.Images[0].SHA256 != sha(data) || last.Comment != "Returned worn, tags cut" {
+	h.evidenceReached(domain.Lazada, shop, rv, data, "Returned worn, tags cut")
+	if last := rv.Decisions[len(rv.Decisions)-1]; last.Step != "refuseRefund" {
 		t.Errorf("Lazada took %+v", last)
-	}
-	if !slices.ContainsFunc(h.sim.Uploads(domain.Lazada, shop), func(u sim.Upload) bool { return u.SHA256 == sha(data) }) {
-		t.Errorf("uploads %+v", h.sim.Uploads(domain.Lazada, shop))
 	}
 
 	// Refund only: refunded, then paid once Lazada settles it.
@@ -739,13 +705,7 @@ func TestLiveShopeeReturns(t *testing.T) {
 		t.Errorf("after the dispute: %s, dispute %v", r.Status, r.Dispute)
 	}
 	rv, _ := h.sim.ReturnOf(domain.Shopee, shop, o.OrderNo)
-	last := rv.Decisions[len(rv.Decisions)-1]
-	if len(last.Images) != 1 || last.Images[0].SHA256 != sha(data) {
-		t.Errorf("Shopee took %+v", last)
-	}
-	if !slices.ContainsFunc(h.sim.Uploads(domain.Shopee, shop), func(u sim.Upload) bool { return u.SHA256 == sha(data) }) {
-		t.Errorf("uploads %+v", h.sim.Uploads(domain.Shopee, shop))
-	}
+	h.evidenceReached(domain.Shopee, shop, rv, data, "")
 
 	// Refund only.
 	o = h.delivered(domain.Shopee, used)
@@ -821,10 +781,7 @@ func TestLiveTikTokReturns(t *testing.T) {
 		t.Errorf("after reject: %s", r.Status)
 	}
 	rv, _ := h.sim.ReturnOf(domain.TikTok, shop, o.OrderNo)
-	last := rv.Decisions[len(rv.Decisions)-1]
-	if len(last.Images) != 1 || last.Images[0].SHA256 != sha(data) || last.Comment != "The box came back empty" {
-		t.Errorf("TikTok took %+v", last)
-	}
+	h.evidenceReached(domain.TikTok, shop, rv, data, "The box came back empty")
 
 	o, shop = agreeAndShip(false)
 	h.tap("Agree to Return")

@@ -5,16 +5,13 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/kedai-app/kedai/domain"
 	"github.com/kedai-app/kedai/sync/db"
-	"github.com/kedai-app/kedai/sync/db/dbtest"
-	"github.com/kedai-app/kedai/sync/demo"
-	"github.com/kedai-app/kedai/sync/demo/live"
+	"github.com/kedai-app/kedai/sync/demo/live/livetest"
 	"github.com/kedai-app/kedai/sync/engine"
 	"github.com/kedai-app/kedai/sync/sim"
 	"github.com/kedai-app/kedai/ui/uitest"
@@ -26,26 +23,14 @@ import (
 
 type liveHarness struct {
 	*harness
+	ws  *livetest.Workspace
 	sim *sim.Sim
 	e   *engine.Engine
 	d   *db.DB
 }
 
 // shopID is the simulator's shop of a store.
-func (h *liveHarness) shopID(t *testing.T, storeID int64) string {
-	t.Helper()
-	stores, err := h.d.Stores(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range stores {
-		if s.ID == storeID {
-			return s.ShopID
-		}
-	}
-	t.Fatalf("no store %d", storeID)
-	return ""
-}
+func (h *liveHarness) shopID(t *testing.T, storeID int64) string { return h.ws.ShopID(storeID) }
 
 func newLive(t *testing.T, orders int) *liveHarness { return startLive(t, orders, true) }
 
@@ -54,43 +39,8 @@ func newLive(t *testing.T, orders int) *liveHarness { return startLive(t, orders
 func startLive(t *testing.T, orders int, send bool) *liveHarness {
 	t.Helper()
 	test.NewTempApp(t)
-	ctx := context.Background()
-	d := dbtest.Open(t)
-	if err := demo.Create(ctx, d, demo.Options{Orders: orders, Seed: 11, Now: time.Now().Add(-time.Minute)}, nil); err != nil {
-		t.Fatal(err)
-	}
-	l, err := live.Start(ctx, d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(l.Stop)
-	l.Sim.SetRates(sim.Rates{}) // no buyer moves an order while the test does
-	e := engine.New(d, engine.Options{Lag: time.Second, Interval: time.Hour})
-	rctx, cancel := context.WithCancel(ctx)
-	stopped := make(chan struct{})
-	if !send {
-		close(stopped)
-		if err := e.RunOnce(ctx); err != nil {
-			t.Fatal(err)
-		}
-	} else {
-		go func() { e.Run(rctx); close(stopped) }()
-	}
-	t.Cleanup(func() { cancel(); <-stopped })
-	// Wait for the first sync of every store: it must not race the actions.
-	for deadline := time.Now().Add(time.Minute); ; time.Sleep(50 * time.Millisecond) {
-		st, _ := e.SyncStatus(ctx)
-		ready := len(st) > 0
-		for _, s := range st {
-			ready = ready && !s.LastSuccess.IsZero() && !s.Running
-		}
-		if ready {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the stores did not sync: %+v", st)
-		}
-	}
+	ws := livetest.Start(t, orders, send)
+	d, e := ws.DB, ws.Engine
 	win := test.NewWindow(nil)
 	t.Cleanup(win.Close)
 	run := &widgets.Runner{Manual: true}
@@ -99,7 +49,7 @@ func startLive(t *testing.T, orders int, send bool) *liveHarness {
 	win.Resize(fyne.NewSize(1280, 800))
 	s.Start()
 	run.Wait()
-	return &liveHarness{harness: &harness{Screen: s, run: run, win: win}, sim: l.Sim, e: e, d: d}
+	return &liveHarness{harness: &harness{Screen: s, run: run, win: win}, ws: ws, sim: ws.Sim, e: e, d: d}
 }
 
 // tap taps a button the user sees, and lets what it starts finish (a job runs to its end).
