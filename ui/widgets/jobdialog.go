@@ -164,8 +164,8 @@ func (j *JobDialog) show(p domain.JobProgress) {
 			mark = "✗"
 		}
 		line := fmt.Sprintf("%s %s · %s · %s", mark, r.OrderNo, r.Store, r.State)
-		if r.Message != "" {
-			line += ": " + r.Message
+		if r.Message != "" { // one line of the list: a long answer is shown whole above it
+			line += ": " + strings.Join(strings.Fields(r.Message), " ")
 		}
 		j.lines = append(j.lines, line)
 	}
