@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/kedai-app/kedai/domain"
 	"github.com/kedai-app/kedai/sync/lenient"
@@ -157,6 +158,15 @@ func (c *Client) Requests(ctx context.Context, o domain.Order, known []domain.Af
 	for _, r := range all {
 		if id := strings.TrimSpace(r.ID); r.Kind != domain.ReqCancel && id != "" && !slices.Contains(sns, id) {
 			sns = append(sns, id)
+		}
+	}
+	if len(sns) == 0 && (o.ReturnRequested || strings.EqualFold(o.Status, domain.SpToReturn)) {
+		sn, err := c.findReturn(ctx, orderSN(o))
+		if err != nil {
+			return nil, err
+		}
+		if sn != "" {
+			sns = append(sns, sn)
 		}
 	}
 	for _, sn := range sns {
@@ -557,4 +567,35 @@ func (j *returnJSON) toAfterSale(o *domain.Order, fallbackCurrency string) (doma
 		}
 	}
 	return r, nil
+}
+
+// findReturnWindows is how far back findReturn looks: 6 windows of 15 days.
+const findReturnWindows = 6
+
+// findReturn looks for the return_sn of an order Kedai has no return of yet (Shopee cannot list
+// returns by order): get_return_list by update time, newest window first.
+func (c *Client) findReturn(ctx context.Context, sn string) (string, error) {
+	if sn == "" {
+		return "", nil
+	}
+	p := &puller{c: c}
+	to := c.now().Unix() + 1
+	for i := 0; i < findReturnWindows; i++ {
+		w := window{from: to - int64(MaxWindow/time.Second), to: to}
+		seen := map[string]returnSeen{}
+		if err := p.returnWindow(ctx, w, seen); err != nil {
+			return "", err
+		}
+		best := returnSeen{}
+		for _, r := range seen {
+			if r.orderSN == sn && r.entry != nil && string(r.entry.ReturnSN) != "" && r.updated >= best.updated {
+				best = r
+			}
+		}
+		if best.entry != nil {
+			return string(best.entry.ReturnSN), nil
+		}
+		to = w.from
+	}
+	return "", nil
 }

@@ -862,3 +862,27 @@ func TestAfterSaleNoSuchStep(t *testing.T) {
 		shopeeErr(t, err, "error_not_found")
 	}
 }
+
+// An order on To Return whose return Kedai never pulled (a workspace whose first sync started
+// after the request) still shows it: Requests finds its return_sn in the return list.
+func TestAfterSaleRequestsFindAReturnNotPulled(t *testing.T) {
+	t.Parallel()
+	e := newAfterSaleEnv(t)
+	o := e.withStatus(domain.SpReadyToShip)
+	e.s.RequestReturn(domain.Shopee, e.shop.ID, o.OrderNo)
+	e.s.Clock().Advance(time.Second)
+	o = e.live(o.OrderNo)
+	if o.Status != domain.SpToReturn {
+		t.Fatalf("the order is %s", o.Status)
+	}
+	got, err := e.c.Requests(e.ctx, o, nil)
+	want, _ := e.s.ReturnOf(domain.Shopee, e.shop.ID, o.OrderNo)
+	if err != nil || len(got) != 1 || got[0].ID != want.ID || got[0].Kind != domain.ReqReturn || got[0].Status != domain.SpRetRequested {
+		t.Fatalf("Requests without a known return: %+v %v (the simulator has %s)", got, err, want.ID)
+	}
+	// An order with no return finds none, and says so without an error.
+	plain := e.withStatus(domain.SpReadyToShip, o.OrderNo)
+	if got, err := e.c.Requests(e.ctx, plain, nil); err != nil || len(got) != 0 {
+		t.Errorf("an order without a return: %+v %v", got, err)
+	}
+}
