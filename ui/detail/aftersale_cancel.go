@@ -80,7 +80,7 @@ func (f *AnswerForm) cancelFields() []fyne.CanvasObject {
 	c.Repack.Hide()
 	c.notes = container.NewVBox(c.tip, container.NewBorder(nil, nil, nil, container.NewVBox(c.Repack), c.packWarn), c.stockWarn)
 
-	f.Reason = newEscSelect(f.close, func(string) { f.showCancelNotes() })
+	f.Reason = widgets.NewEscSelect(f.close, func(string) { f.showCancelNotes() })
 	f.Reason.PlaceHolder = "Reading the reasons…"
 	reason := container.New(layout.NewFormLayout(), widget.NewLabel("Reason"), f.Reason)
 
@@ -92,7 +92,7 @@ func (f *AnswerForm) cancelFields() []fyne.CanvasObject {
 		}
 	}
 	for _, it := range live {
-		ch := newEscCheck(cancelItemWords(it), f.close)
+		ch := widgets.NewEscCheck(cancelItemWords(it), f.close)
 		// Lazada cancels the items chosen, all of them unless told otherwise; Shopee asks which
 		// are out of stock.
 		ch.SetChecked(o.Platform == domain.Lazada || len(live) == 1)

@@ -27,14 +27,14 @@ type AnswerForm struct {
 	needs domain.Needs
 
 	// The fields; nil when the step does not ask for them.
-	Reason   *EscSelect
+	Reason   *widgets.EscSelect
 	Comment  *widgets.KeyEntry
 	Email    *widgets.KeyEntry
 	Amount   *widgets.KeyEntry
 	Solution *widget.RadioGroup
 	Images   *ImageList
 	// Items are the check boxes of a seller's cancel, one per live item (ItemIDs says which).
-	Items   []*EscCheck
+	Items   []*widgets.EscCheck
 	ItemIDs []string
 
 	reasons []domain.Reason
@@ -122,7 +122,7 @@ func (v *View) newForm(o domain.Order, r *domain.AfterSale, step domain.Step, ti
 		return e
 	}
 	if f.needs.Reason && step != domain.StepCancel {
-		f.Reason = newEscSelect(f.close, nil)
+		f.Reason = widgets.NewEscSelect(f.close, nil)
 		f.Reason.PlaceHolder = "Reading the reasons…"
 		grid.Add(widget.NewLabel("Reason"))
 		grid.Add(f.Reason)
@@ -590,49 +590,4 @@ func (w widthLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 	for _, o := range objects {
 		o.Resize(size)
 	}
-}
-
-// EscSelect is a Select that lets Escape close its form: Fyne's dialogs do not close on Escape,
-// and a Select keeps the focus once chosen from.
-type EscSelect struct {
-	widget.Select
-	onEscape func()
-}
-
-func newEscSelect(onEscape func(), changed func(string)) *EscSelect {
-	s := &EscSelect{onEscape: onEscape}
-	s.OnChanged = changed
-	s.ExtendBaseWidget(s)
-	return s
-}
-
-// TypedKey closes the form on Escape.
-func (s *EscSelect) TypedKey(ev *fyne.KeyEvent) {
-	if ev.Name == fyne.KeyEscape && s.onEscape != nil {
-		s.onEscape()
-		return
-	}
-	s.Select.TypedKey(ev)
-}
-
-// EscCheck is a Check that lets Escape close its form, as EscSelect.
-type EscCheck struct {
-	widget.Check
-	onEscape func()
-}
-
-func newEscCheck(label string, onEscape func()) *EscCheck {
-	c := &EscCheck{onEscape: onEscape}
-	c.Text = label
-	c.ExtendBaseWidget(c)
-	return c
-}
-
-// TypedKey closes the form on Escape.
-func (c *EscCheck) TypedKey(ev *fyne.KeyEvent) {
-	if ev.Name == fyne.KeyEscape && c.onEscape != nil {
-		c.onEscape()
-		return
-	}
-	c.Check.TypedKey(ev)
 }

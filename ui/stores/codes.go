@@ -48,9 +48,9 @@ type CodesDialog struct {
 	store domain.Store
 	d     dialog.Dialog
 	// codes maps each select's choices to the codes they stand for.
-	codes map[*widget.Select]map[string]string
+	codes map[*widgets.EscSelect]map[string]string
 
-	Customer, Location, Project, Voucher, Discount, Shipping, Fee, Payment *widget.Select
+	Customer, Location, Project, Voucher, Discount, Shipping, Fee, Payment *widgets.EscSelect
 	Message                                                                *widget.Label
 	Save, Cancel                                                           *widgets.Button
 	// Empty is true when nothing was synced from SQL Account yet: the dialog says so instead.
@@ -135,7 +135,7 @@ func offeredItems(items []domain.StockItem) []domain.StockItem {
 }
 
 func newCodesDialog(s *Screen, st domain.Store, ch codeChoices) *CodesDialog {
-	c := &CodesDialog{s: s, store: st, codes: map[*widget.Select]map[string]string{}}
+	c := &CodesDialog{s: s, store: st, codes: map[*widgets.EscSelect]map[string]string{}}
 	c.Cancel = widgets.NewButton("Cancel", func() { c.d.Hide() })
 	c.Cancel.Icon = theme.CancelIcon()
 	c.Cancel.OnEscape = c.Cancel.OnTapped
@@ -159,7 +159,7 @@ func newCodesDialog(s *Screen, st domain.Store, ch codeChoices) *CodesDialog {
 		return c
 	}
 
-	fromCodes := func(kind domain.CodeKind, current string) *widget.Select {
+	fromCodes := func(kind domain.CodeKind, current string) *widgets.EscSelect {
 		var opts []string
 		byText := map[string]string{}
 		for _, x := range ch.lists[kind] {
@@ -169,7 +169,7 @@ func newCodesDialog(s *Screen, st domain.Store, ch codeChoices) *CodesDialog {
 		return c.newSelect(opts, byText, current)
 	}
 	offered := offeredItems(ch.items)
-	fromItems := func(current string) *widget.Select {
+	fromItems := func(current string) *widgets.EscSelect {
 		var opts []string
 		byText := map[string]string{}
 		for _, it := range offered {
@@ -219,7 +219,7 @@ func newCodesDialog(s *Screen, st domain.Store, ch codeChoices) *CodesDialog {
 
 // newSelect offers "(none)" and opts, with the current code chosen. A current code that is no
 // longer among the synced ones is still offered, marked, so the dialog shows what is kept.
-func (c *CodesDialog) newSelect(opts []string, byText map[string]string, current string) *widget.Select {
+func (c *CodesDialog) newSelect(opts []string, byText map[string]string, current string) *widgets.EscSelect {
 	opts = append([]string{noCode}, opts...)
 	byText[noCode] = ""
 	chosen := noCode
@@ -233,17 +233,18 @@ func (c *CodesDialog) newSelect(opts []string, byText map[string]string, current
 		opts = append(opts, chosen)
 		byText[chosen] = current
 	}
-	sel := widget.NewSelect(opts, nil)
+	sel := widgets.NewEscSelect(func() { c.Cancel.OnTapped() }, nil)
+	sel.Options = opts
 	sel.SetSelected(chosen)
 	c.codes[sel] = byText
 	return sel
 }
 
 // Chosen is the code a select stands for now ("" for none).
-func (c *CodesDialog) Chosen(sel *widget.Select) string { return c.codes[sel][sel.Selected] }
+func (c *CodesDialog) Chosen(sel *widgets.EscSelect) string { return c.codes[sel][sel.Selected] }
 
 // Choose picks the choice of a select whose code is code (tests, and a keyboard user's search).
-func (c *CodesDialog) Choose(sel *widget.Select, code string) bool {
+func (c *CodesDialog) Choose(sel *widgets.EscSelect, code string) bool {
 	for text, x := range c.codes[sel] {
 		if strings.EqualFold(x, code) {
 			sel.SetSelected(text)

@@ -2,6 +2,7 @@ package stores
 
 import (
 	"context"
+	"fyne.io/fyne/v2"
 	"strings"
 	"testing"
 	"time"
@@ -124,5 +125,16 @@ func TestStoreCodes(t *testing.T) {
 	}
 	if texts := strings.Join(uitest.DrawnText(h.win.Canvas()), "|"); !strings.Contains(texts, "Not saved") {
 		t.Error("the refusal is not drawn in the dialog")
+	}
+
+	// Escape closes the dialog even while one of its lists has the keyboard, and keeps nothing.
+	h.win.Canvas().Focus(c.Fee)
+	h.win.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	h.run.Wait()
+	if h.win.Canvas().Overlays().Top() != nil {
+		t.Error("Escape from a list left the codes dialog open")
+	}
+	if got, _ := h.d.StoreCodes(ctx, st.ID); got != want {
+		t.Errorf("closing with Escape changed the codes to %+v", got)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/kedai-app/kedai/domain"
+	"github.com/kedai-app/kedai/ui/widgets"
 )
 
 // Regions are the ventures the platforms run in.
@@ -23,8 +24,8 @@ type linkDialog struct {
 	s        *Screen
 	form     domain.LinkRequest
 	d        dialog.Dialog
-	platform *widget.Select
-	region   *widget.Select
+	platform *widgets.EscSelect
+	region   *widgets.EscSelect
 	name     *widget.Entry
 	appKey   *widget.Entry
 	secret   *widget.Entry
@@ -45,8 +46,11 @@ func newLinkDialog(s *Screen, f domain.LinkRequest) *linkDialog {
 	for _, p := range domain.Platforms {
 		titles = append(titles, p.Title())
 	}
-	l.platform = widget.NewSelect(titles, func(string) { l.platformChanged() })
-	l.region = widget.NewSelect(Regions, nil)
+	// Escape closes the dialog from the lists too (a list keeps the keyboard once chosen from).
+	l.platform = widgets.NewEscSelect(func() { l.d.Hide() }, func(string) { l.platformChanged() })
+	l.platform.Options = titles
+	l.region = widgets.NewEscSelect(func() { l.d.Hide() }, nil)
+	l.region.Options = Regions
 	l.name = widget.NewEntry()
 	l.name.SetPlaceHolder("How you call this store, e.g. Butik Ayu Shopee")
 	l.appKey = widget.NewEntry()

@@ -215,3 +215,16 @@ func TestStoreThatNeedsRelinkingShowsRedWithLinkAgain(t *testing.T) {
 		t.Error("the relink dialog lets the store's platform or name change, or hides TikTok's service id")
 	}
 }
+
+// Escape closes the link dialog even when its platform list has the keyboard.
+func TestLinkDialogClosesOnEscapeFromItsLists(t *testing.T) {
+	h := newHarness(t)
+	h.ShowLink(domain.LinkRequest{})
+	l := h.link
+	l.platform.SetSelected(domain.Lazada.Title())
+	h.win.Canvas().Focus(l.platform)
+	h.win.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if h.win.Canvas().Overlays().Top() != nil {
+		t.Error("Escape from the platform list left the link dialog open")
+	}
+}
