@@ -220,10 +220,10 @@ func (s *Sim) RequestRefund(p domain.Platform, shopID, orderNo string) {
 	}
 }
 
-// ShipReturn is the buyer sending the goods back with this tracking number, once the seller
-// agreed to the return: Lazada BUYER_RETURN_ITEM -> RTM_SHIPPING_BACK, TikTok AWAITING_BUYER_SHIP
-// -> BUYER_SHIPPED_ITEM. It reports whether the return was waiting for the parcel.
-func (s *Sim) ShipReturn(p domain.Platform, shopID, orderNo, tracking string) bool {
+// moveReturnBy changes the order's return as the buyer or the platform does, under the lock:
+// change reports whether it applied (the return was where that move starts); the order's update
+// time then moves on. Unknown orders, and orders without a return, are left alone.
+func (s *Sim) moveReturnBy(p domain.Platform, shopID, orderNo string, change func(r *record, now time.Time) bool) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	sh := s.mustShop(p, shopID)
@@ -231,61 +231,63 @@ func (s *Sim) ShipReturn(p domain.Platform, shopID, orderNo, tracking string) bo
 	if r == nil || r.ret == nil {
 		return false
 	}
+	now := s.stamp()
+	if !change(r, now) {
+		return false
+	}
+	r.ret.updated = now
+	sh.touch(r, now)
+	return true
+}
+
+// ShipReturn is the buyer sending the goods back with this tracking number, once the seller
+// agreed to the return: Lazada BUYER_RETURN_ITEM -> RTM_SHIPPING_BACK, TikTok AWAITING_BUYER_SHIP
+// -> BUYER_SHIPPED_ITEM. It reports whether the return was waiting for the parcel.
+func (s *Sim) ShipReturn(p domain.Platform, shopID, orderNo, tracking string) bool {
 	from, to := domain.LzRevBuyerReturnItem, domain.LzRevShippingBack
 	if p == domain.TikTok {
 		from, to = domain.TtAwaitingShip, domain.TtBuyerShipped
 	}
-	if r.ret.status != from {
-		return false
-	}
-	now := s.stamp()
-	r.ret.tracking = tracking
-	r.ret.move(from, to, &r.o)
-	r.ret.awaiting, r.ret.updated = true, now
-	sh.touch(r, now)
-	return true
+	return s.moveReturnBy(p, shopID, orderNo, func(r *record, now time.Time) bool {
+		if r.ret.status != from {
+			return false
+		}
+		r.ret.tracking = tracking
+		r.ret.move(from, to, &r.o)
+		r.ret.awaiting = true
+		return true
+	})
 }
 
 // BuyerOffer is a Shopee buyer answering with an offer of their own: the negotiation awaits the
 // seller again (PENDING_RESPOND).
 func (s *Sim) BuyerOffer(shopID, orderNo string, amount domain.Money, solution string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	sh := s.mustShop(domain.Shopee, shopID)
-	r := sh.byNo[orderNo]
-	if r == nil || r.ret == nil || (r.ret.status != domain.SpRetRequested && r.ret.status != domain.SpRetProcessing) {
-		return false
-	}
-	now := s.stamp()
-	r.ret.offers = append(r.ret.offers, domain.Offer{By: "buyer", Solution: solution, Amount: amount, At: now})
-	r.ret.negotiation, r.ret.awaiting, r.ret.updated = domain.SpNegPendingRespond, true, now
-	sh.touch(r, now)
-	return true
+	return s.moveReturnBy(domain.Shopee, shopID, orderNo, func(r *record, now time.Time) bool {
+		if r.ret.status != domain.SpRetRequested && r.ret.status != domain.SpRetProcessing {
+			return false
+		}
+		r.ret.offers = append(r.ret.offers, domain.Offer{By: "buyer", Solution: solution, Amount: amount, At: now})
+		r.ret.negotiation, r.ret.awaiting = domain.SpNegPendingRespond, true
+		return true
+	})
 }
 
 // SettleReturn is the platform finishing its review: a Lazada REFUND_PENDING refund is paid
 // (REFUND_SUCCESS, the items returned), a Shopee dispute is closed (CLOSED).
 func (s *Sim) SettleReturn(p domain.Platform, shopID, orderNo string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	sh := s.mustShop(p, shopID)
-	r := sh.byNo[orderNo]
-	if r == nil || r.ret == nil {
-		return false
-	}
-	now := s.stamp()
-	switch {
-	case p == domain.Lazada && r.ret.status == domain.LzRevRefundPending:
-		r.ret.refundPaid(&r.o)
-	case p == domain.Shopee && (r.ret.status == domain.SpRetJudging || r.ret.status == domain.SpRetSellerDispute):
-		r.ret.status, r.ret.dispute = domain.SpRetClosed, false
-	default:
-		return false
-	}
-	r.ret.awaiting, r.ret.updated = false, now
-	r.o.ReturnRequested = false
-	sh.touch(r, now)
-	return true
+	return s.moveReturnBy(p, shopID, orderNo, func(r *record, now time.Time) bool {
+		switch {
+		case p == domain.Lazada && r.ret.status == domain.LzRevRefundPending:
+			r.ret.refundPaid(&r.o)
+		case p == domain.Shopee && (r.ret.status == domain.SpRetJudging || r.ret.status == domain.SpRetSellerDispute):
+			r.ret.status, r.ret.dispute = domain.SpRetClosed, false
+		default:
+			return false
+		}
+		r.ret.awaiting = false
+		r.o.ReturnRequested = false
+		return true
+	})
 }
 
 // move moves the lines at from (and the request) to to; on Lazada the lines' items show it in
