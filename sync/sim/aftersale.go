@@ -281,6 +281,7 @@ func (s *Sim) SettleReturn(p domain.Platform, shopID, orderNo string) bool {
 			r.ret.refundPaid(&r.o)
 		case p == domain.Shopee && (r.ret.status == domain.SpRetJudging || r.ret.status == domain.SpRetSellerDispute):
 			r.ret.status, r.ret.dispute = domain.SpRetClosed, false
+			returnFinished(&r.o)
 		default:
 			return false
 		}
@@ -320,6 +321,14 @@ func (rv *reverse) refundPaid(o *domain.Order) {
 		}
 	}
 	syncLazadaPackages(o)
+}
+
+// returnFinished is a Shopee order whose return is settled leaving TO_RETURN: it is completed
+// (as ResolveReturn does).
+func returnFinished(o *domain.Order) {
+	if o.Platform == domain.Shopee && o.Status == domain.SpToReturn {
+		o.Status = domain.SpCompleted
+	}
 }
 
 // setStatus moves the request and every one of its lines to status.
@@ -424,7 +433,8 @@ func (s *Sim) moveReturn(sh *shopState, r *record, now time.Time) bool {
 		if s.rng.IntN(2) == 0 {
 			rv.status, rv.negotiation = domain.SpRetAccepted, domain.SpNegTerminated
 			rv.refund = last.Amount
-			r.o.ReturnRequested = false
+			rv.awaiting, r.o.ReturnRequested = false, false
+			returnFinished(&r.o)
 		} else {
 			ask := rv.refund
 			ask.Minor = (ask.Minor + last.Amount.Minor) / 2
@@ -433,7 +443,7 @@ func (s *Sim) moveReturn(sh *shopState, r *record, now time.Time) bool {
 		}
 	case sh.Platform == domain.Lazada && rv.status == domain.LzRevRefundPending:
 		rv.refundPaid(&r.o)
-		r.o.ReturnRequested = false
+		rv.awaiting, r.o.ReturnRequested = false, false
 	default:
 		return false
 	}

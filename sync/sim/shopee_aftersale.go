@@ -399,6 +399,9 @@ func (s *Sim) shopeeSettle(sh *shopState, r *record, status string, d Decision) 
 		}
 	}
 	r.o.ReturnRequested = shopeeOpenReturn(status)
+	if !r.o.ReturnRequested {
+		returnFinished(&r.o)
+	}
 	sh.touch(r, now)
 }
 

@@ -65,6 +65,8 @@ type Sim struct {
 	codes  map[string]*authCode
 	last   map[string]*grant // platform|shop: the credentials /_sim/credentials hands out
 	rates  Rates
+	// ratesSet: SetRates was called, and Live's lifecycle steps use those rates instead of its own.
+	ratesSet bool
 
 	awb    awbState // AWB documents and links (awb.go)
 	sqlacc *SQLAcc  // the SQL Account API (sqlacc.go)
@@ -325,10 +327,11 @@ type Rates struct {
 // DefaultRates are what Step uses unless SetRates says otherwise.
 var DefaultRates = Rates{Pay: 0.5, CancelRequest: 0.03, Collect: 0.25, Deliver: 0.25, Complete: 0.2, Return: 0.03, ReturnMove: 0.1, NewOrder: 0.5}
 
-// SetRates changes the chances Step uses.
+// SetRates changes the chances Step uses, and Live's (which otherwise keeps its own gentler ones):
+// a test that wants no order moved by itself sets them all to zero.
 func (s *Sim) SetRates(r Rates) {
 	s.mu.Lock()
-	s.rates = r
+	s.rates, s.ratesSet = r, true
 	s.mu.Unlock()
 }
 

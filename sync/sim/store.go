@@ -1013,7 +1013,7 @@ func deliver(o *domain.Order, now time.Time) {
 }
 
 // liveRates keep a demo shop lively without churning hundreds of orders a tick.
-var liveRates = Rates{Pay: 0.35, CancelRequest: 0.01, Collect: 0.05, Deliver: 0.08, Complete: 0.05, Return: 0.004, MaxChanges: 2}
+var liveRates = Rates{Pay: 0.35, CancelRequest: 0.01, Collect: 0.05, Deliver: 0.08, Complete: 0.05, Return: 0.004, ReturnMove: 0.02, MaxChanges: 2}
 
 // pace is how Live moves: a new order per shop every arrival..arrival+spread, lifecycle changes
 // every tick, arrivals checked every poll.
@@ -1036,7 +1036,11 @@ func (s *Sim) live(ctx context.Context, pc pace) {
 			return
 		case <-lifecycle.C:
 			s.mu.Lock()
-			s.stepLocked(liveRates)
+			rates := liveRates
+			if s.ratesSet {
+				rates = s.rates
+			}
+			s.stepLocked(rates)
 			s.mu.Unlock()
 		case <-poll.C:
 			var due []Shop
