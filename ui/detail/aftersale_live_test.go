@@ -151,6 +151,14 @@ func (h *liveView) job() *widgets.JobDialog {
 	return j
 }
 
+// confirmDone says yes to the step's question, and closes its job once it is done.
+func (h *liveView) confirmDone(yes string) {
+	h.t.Helper()
+	h.tap(yes)
+	h.job()
+	h.closeJob()
+}
+
 func (h *liveView) closeJob() {
 	h.t.Helper()
 	h.tap("Close")
@@ -288,9 +296,7 @@ func TestLiveLazadaSellerCancel(t *testing.T) {
 	if q := h.Question(); !strings.Contains(q, "will be cancelled too") {
 		t.Errorf("confirmation %q", q)
 	}
-	h.tap("Yes, cancel order")
-	h.job()
-	h.closeJob()
+	h.confirmDone("Yes, cancel order")
 	fresh, _ := h.d.Order(ctx, o.ID)
 	for _, it := range fresh.Items {
 		for _, m := range mates {
@@ -325,9 +331,7 @@ func TestLiveShopeeSellerCancel(t *testing.T) {
 	if q := h.Question(); !strings.Contains(q, "Shopee may set the stock of "+item.SKU+" to 0") {
 		t.Errorf("confirmation %q", q)
 	}
-	h.tap("Yes, cancel order")
-	h.job()
-	h.closeJob()
+	h.confirmDone("Yes, cancel order")
 	if got := h.Order(); !strings.EqualFold(got.Status, domain.SpCancelled) || got.Tab != domain.TabOthers {
 		t.Errorf("after the cancel: %s on %s", got.Status, got.Tab.Title())
 	}
@@ -359,9 +363,7 @@ func TestLiveTikTokSellerCancel(t *testing.T) {
 	}
 	form.ChooseReason("Buyer requested cancellation")
 	h.tap("Cancel Order")
-	h.tap("Yes, cancel order")
-	h.job()
-	h.closeJob()
+	h.confirmDone("Yes, cancel order")
 	if got := h.Order(); !strings.EqualFold(got.Status, domain.TtCancelled) {
 		t.Errorf("after the cancel: %s on %s", got.Status, got.Tab.Title())
 	}
@@ -393,9 +395,7 @@ func TestLiveBuyerCancellations(t *testing.T) {
 			t.Fatalf("%s: steps %v; drawn %s", p, h.StepButtons(), h.drawn())
 		}
 		h.tap("Accept Cancellation")
-		h.tap("Yes, accept cancellation")
-		h.job()
-		h.closeJob()
+		h.confirmDone("Yes, accept cancellation")
 		if got, _ := h.d.Order(ctx, accept.ID); got.Tab == domain.TabToCancel || got.CancelRequested {
 			t.Errorf("%s accepted: still on %s", p, got.Tab.Title())
 		}
@@ -421,9 +421,7 @@ func TestLiveBuyerCancellations(t *testing.T) {
 			}
 			h.tap("Reject Cancellation")
 		}
-		h.tap("Yes, reject cancellation")
-		h.job()
-		h.closeJob()
+		h.confirmDone("Yes, reject cancellation")
 		cv, ok := h.sim.CancelOf(p, shop, reject.OrderNo)
 		if !ok || cv.Awaiting || len(cv.Decisions) == 0 {
 			t.Fatalf("%s rejected: %+v", p, cv)
@@ -488,9 +486,7 @@ func TestLiveLazadaReturns(t *testing.T) {
 		t.Fatalf("a refused reject reached Lazada: %+v", rv.Decisions)
 	}
 	h.tap("Agree to Return")
-	h.tap("Yes, agree to return")
-	h.job()
-	h.closeJob()
+	h.confirmDone("Yes, agree to return")
 	if r := h.request(domain.ReqReturn); r.Status != domain.LzRevBuyerReturnItem || !slices.Equal(h.StepButtons(), []string{"Confirm Return Receipt"}) {
 		t.Fatalf("after agree: %s, steps %v", r.Status, h.StepButtons())
 	}
@@ -502,9 +498,7 @@ func TestLiveLazadaReturns(t *testing.T) {
 		t.Errorf("tracking %q not shown", r.Tracking)
 	}
 	h.tap("Confirm Return Receipt")
-	h.tap("Yes, confirm return receipt")
-	h.job()
-	h.closeJob()
+	h.confirmDone("Yes, confirm return receipt")
 	if r := h.request(domain.ReqReturn); r.Status != domain.LzRevReceived || !slices.Equal(h.StepButtons(), []string{"Refund", "Reject"}) {
 		t.Fatalf("after receipt: %s, steps %v", r.Status, h.StepButtons())
 	}
@@ -518,9 +512,7 @@ func TestLiveLazadaReturns(t *testing.T) {
 	}
 	h.addImage(path)
 	h.tap("Reject")
-	h.tap("Yes, reject")
-	h.job()
-	h.closeJob()
+	h.confirmDone("Yes, reject")
 	r := h.request(domain.ReqReturn)
 	if r.Status != domain.LzRevRefundPending || !strings.Contains(h.drawn(), "Refund Pending: Lazada is reviewing it") {
 		t.Errorf("after reject: %s", r.StatusWords(domain.Lazada))
@@ -544,9 +536,7 @@ func TestLiveLazadaReturns(t *testing.T) {
 	if q := h.Question(); !strings.Contains(q, "The buyer keeps the goods") {
 		t.Errorf("confirmation %q", q)
 	}
-	h.tap("Yes, refund")
-	h.job()
-	h.closeJob()
+	h.confirmDone("Yes, refund")
 	if r := h.request(domain.ReqRefund); r.Status != domain.LzRevRefundPending || len(h.StepButtons()) != 0 {
 		t.Errorf("after refund: %s, steps %v", r.Status, h.StepButtons())
 	}
@@ -572,9 +562,7 @@ func TestLiveLazadaReturns(t *testing.T) {
 	form.Comment.SetText("The buyer received the item in full")
 	h.addImage(path)
 	h.tap("Dispute")
-	h.tap("Yes, dispute")
-	h.job()
-	h.closeJob()
+	h.confirmDone("Yes, dispute")
 	if r := h.request(domain.ReqRefund); r.Status != domain.LzRevRefundPending || !r.Dispute {
 		t.Errorf("after the dispute: %s, dispute %v", r.Status, r.Dispute)
 	}
@@ -634,9 +622,7 @@ func TestLiveShopeeReturns(t *testing.T) {
 	form.Amount.SetText(half.Decimal())
 	form.Solution.SetSelected("Refund Only")
 	h.tap("Create Offer")
-	h.tap("Yes, create offer")
-	h.job()
-	h.closeJob()
+	h.confirmDone("Yes, create offer")
 	r = h.request(domain.ReqReturn)
 	if r.Negotiation != domain.SpNegPendingBuyerRespond || !slices.Equal(h.StepButtons(), []string{"Change Your Offer", "Dispute"}) {
 		t.Fatalf("after the offer: %s, steps %v", r.Negotiation, h.StepButtons())
@@ -655,9 +641,7 @@ func TestLiveShopeeReturns(t *testing.T) {
 	if q := h.Question(); !strings.HasPrefix(q, "Change your offer to "+third.String()) {
 		t.Errorf("confirmation %q", q)
 	}
-	h.tap("Yes, change your offer")
-	h.job()
-	h.closeJob()
+	h.confirmDone("Yes, change your offer")
 	counter := domain.Money{Minor: r.Refund.Minor * 2 / 3, Currency: r.Refund.Currency}
 	if !h.sim.BuyerOffer(shop, o.OrderNo, counter, domain.SpSolutionRefund) {
 		t.Fatal("the buyer could not answer")
@@ -670,9 +654,7 @@ func TestLiveShopeeReturns(t *testing.T) {
 	if q := h.Question(); !strings.Contains(q, "Accept the buyer's offer: "+counter.String()+" (Refund Only)") {
 		t.Errorf("confirmation %q", q)
 	}
-	h.tap("Yes, accept offer")
-	h.job()
-	h.closeJob()
+	h.confirmDone("Yes, accept offer")
 	if r := h.request(domain.ReqReturn); r.Status != domain.SpRetAccepted || len(h.StepButtons()) != 0 {
 		t.Errorf("after accepting: %s, steps %v", r.Status, h.StepButtons())
 	}
@@ -698,9 +680,7 @@ func TestLiveShopeeReturns(t *testing.T) {
 	}
 	form.Email.SetText("ops@butikayu.my")
 	h.tap("Dispute")
-	h.tap("Yes, dispute")
-	h.job()
-	h.closeJob()
+	h.confirmDone("Yes, dispute")
 	if r := h.request(domain.ReqReturn); r.Status != domain.SpRetJudging || !r.Dispute {
 		t.Errorf("after the dispute: %s, dispute %v", r.Status, r.Dispute)
 	}
@@ -717,9 +697,7 @@ func TestLiveShopeeReturns(t *testing.T) {
 		t.Fatalf("refund only: steps %v", got)
 	}
 	h.tap("Refund")
-	h.tap("Yes, refund")
-	h.job()
-	h.closeJob()
+	h.confirmDone("Yes, refund")
 	if r := h.request(domain.ReqRefund); r.Status != domain.SpRetAccepted {
 		t.Errorf("after the refund: %s", r.Status)
 	}
@@ -752,9 +730,7 @@ func TestLiveTikTokReturns(t *testing.T) {
 		t.Fatalf("steps %v", got)
 	}
 	h.tap("Agree to Return")
-	h.tap("Yes, agree to return")
-	h.job()
-	h.closeJob()
+	h.confirmDone("Yes, agree to return")
 	if r := h.request(domain.ReqReturn); r.Status != domain.TtAwaitingShip || len(h.StepButtons()) != 0 ||
 		!strings.Contains(h.drawn(), "Awaiting the buyer's parcel") {
 		t.Fatalf("after agree: %s, steps %v", r.Status, h.StepButtons())
@@ -774,9 +750,7 @@ func TestLiveTikTokReturns(t *testing.T) {
 	}
 	h.addImage(path)
 	h.tap("Reject")
-	h.tap("Yes, reject")
-	h.job()
-	h.closeJob()
+	h.confirmDone("Yes, reject")
 	if r := h.request(domain.ReqReturn); r.Status != domain.TtRejectReceive {
 		t.Errorf("after reject: %s", r.Status)
 	}
@@ -785,18 +759,14 @@ func TestLiveTikTokReturns(t *testing.T) {
 
 	o, shop = agreeAndShip(false)
 	h.tap("Agree to Return")
-	h.tap("Yes, agree to return")
-	h.job()
-	h.closeJob()
+	h.confirmDone("Yes, agree to return")
 	h.sim.ShipReturn(domain.TikTok, shop, o.OrderNo, "TTRET2")
 	h.open(o.ID)
 	h.tap("Refund")
 	if q := h.Question(); !strings.Contains(q, "Confirm you received the returned parcel") {
 		t.Errorf("confirmation %q", q)
 	}
-	h.tap("Yes, refund")
-	h.job()
-	h.closeJob()
+	h.confirmDone("Yes, refund")
 	if r := h.request(domain.ReqReturn); r.Status != domain.TtReturnSuccess {
 		t.Errorf("after refund on arrival: %s", r.Status)
 	}
@@ -810,18 +780,14 @@ func TestLiveTikTokReturns(t *testing.T) {
 	form.Reason.SetSelectedIndex(0)
 	form.Comment.SetText("The buyer has not described a fault")
 	h.tap("Reject")
-	h.tap("Yes, reject")
-	h.job()
-	h.closeJob()
+	h.confirmDone("Yes, reject")
 	if r := h.request(domain.ReqRefund); r.Status != domain.TtReturnReject {
 		t.Errorf("after rejecting the refund: %s", r.Status)
 	}
 
 	agreeAndShip(true)
 	h.tap("Refund")
-	h.tap("Yes, refund")
-	h.job()
-	h.closeJob()
+	h.confirmDone("Yes, refund")
 	if r := h.request(domain.ReqRefund); r.Status != domain.TtReturnSuccess {
 		t.Errorf("after the refund: %s", r.Status)
 	}
