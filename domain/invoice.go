@@ -242,7 +242,7 @@ func stockLines(it Item, m Mapping, items map[string]StockItem, price int64, tax
 		u, ok := st.FindUOM(uomName)
 		if !ok {
 			return nil, fmt.Errorf("SKU %q is mapped to stock item %q in UOM %q, which the item does not have (its UOMs: %s)",
-				m.SKU, st.Code, uomName, uomNames(st))
+				m.SKU, st.Code, uomName, st.UOMNames())
 		}
 		if ml.Qty < 1 {
 			return nil, fmt.Errorf("SKU %q is mapped to %d × stock item %q: the quantity must be at least 1", m.SKU, ml.Qty, st.Code)
@@ -324,16 +324,6 @@ func findItem(items map[string]StockItem, code string) (StockItem, bool) {
 	return StockItem{}, false
 }
 
-func uomNames(st StockItem) string {
-	var n []string
-	for _, u := range st.UOMs {
-		n = append(n, u.UOM)
-	}
-	if len(n) == 0 {
-		return "none"
-	}
-	return strings.Join(n, ", ")
-}
 
 func voucherText(code string) string {
 	if code == "" {

@@ -145,3 +145,20 @@ type PostRun struct {
 	Posted, Failed int
 	Running        bool // attempts still sending
 }
+
+// UOMNames lists the item's units of measure for a message: "PCS, BOX" ("none" when it has none).
+func (s StockItem) UOMNames() string {
+	var n []string
+	for _, u := range s.UOMs {
+		n = append(n, u.UOM)
+	}
+	if len(n) == 0 {
+		return "none"
+	}
+	return strings.Join(n, ", ")
+}
+
+// Mapping is the mapping the match proposes, marked as made by auto-mapping.
+func (m AutoMatch) Mapping() Mapping {
+	return Mapping{SKU: m.SKU, Auto: true, Lines: []MapLine{{StockCode: m.StockCode, UOM: m.UOM, Qty: 1}}}
+}

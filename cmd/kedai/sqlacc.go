@@ -217,7 +217,7 @@ func mapAuto(args []string, stdout io.Writer) error {
 		return nil
 	}
 	for _, m := range matches {
-		if err := d.SetMapping(ctx, domain.Mapping{SKU: m.SKU, Auto: true, Lines: []domain.MapLine{{StockCode: m.StockCode, UOM: m.UOM, Qty: 1}}}); err != nil {
+		if err := d.SetMapping(ctx, m.Mapping()); err != nil {
 			return fmt.Errorf("%s: %w", m.SKU, err)
 		}
 	}

@@ -122,7 +122,7 @@ func (d *DB) SetMapping(ctx context.Context, m domain.Mapping) error {
 			}
 			u, ok := it.FindUOM(uom)
 			if !ok {
-				return fmt.Errorf("SKU %q: stock item %q has no UOM %q (its UOMs: %s)", m.SKU, it.Code, uom, uomList(it))
+				return fmt.Errorf("SKU %q: stock item %q has no UOM %q (its UOMs: %s)", m.SKU, it.Code, uom, it.UOMNames())
 			}
 			k := strings.ToUpper(it.Code) + "\x00" + strings.ToUpper(u.UOM)
 			if seen[k] {
@@ -143,16 +143,6 @@ func (d *DB) SetMapping(ctx context.Context, m domain.Mapping) error {
 	})
 }
 
-func uomList(it domain.StockItem) string {
-	var n []string
-	for _, u := range it.UOMs {
-		n = append(n, u.UOM)
-	}
-	if len(n) == 0 {
-		return "none"
-	}
-	return strings.Join(n, ", ")
-}
 
 // Unmap forgets what a platform SKU is mapped to.
 func (d *DB) Unmap(ctx context.Context, sku string) error {

@@ -183,10 +183,7 @@ func (d *DB) BeginPost(ctx context.Context, runID int64, o *domain.Order, docNo 
 		if err := closeInterrupted(ctx, tx, o.ID, now); err != nil {
 			return err
 		}
-		v := ms(o.UpdatedAt)
-		if v == 0 {
-			v = updated
-		}
+		v := postedVersion(o, updated)
 		res, err := tx.ExecContext(ctx, `INSERT INTO post_attempts (run_id, order_id, doc_no, state, version, at)
 			VALUES (?, ?, ?, 'sending', ?, ?)`, runID, o.ID, docNo, v, now.UnixMilli())
 		if err != nil {
@@ -304,10 +301,7 @@ func (d *DB) FailPost(ctx context.Context, runID int64, o *domain.Order, msg str
 		if err := closeInterrupted(ctx, tx, o.ID, now); err != nil {
 			return err
 		}
-		v := ms(o.UpdatedAt)
-		if v == 0 {
-			v = updated
-		}
+		v := postedVersion(o, updated)
 		res, err := tx.ExecContext(ctx, `INSERT INTO post_attempts (run_id, order_id, doc_no, state, message, version, at)
 			VALUES (?, ?, coalesce((SELECT doc_no FROM postings WHERE order_id = ?), ''), 'failed', ?, ?, ?)`,
 			runID, o.ID, o.ID, msg, v, now.UnixMilli())
@@ -507,4 +501,13 @@ func (d *DB) Unposted(ctx context.Context, tabs []domain.Tab, includeCancelled b
 	}
 	return d.ids(ctx, `SELECT id FROM orders WHERE archived = 0 AND tab IN (`+strings.Join(list, ",")+`)
 		ORDER BY created_at, id`)
+}
+
+// postedVersion is the order version an attempt is for: the copy being posted, or when it carries
+// no update time, the version the data file has (updated).
+func postedVersion(o *domain.Order, updated int64) int64 {
+	if v := ms(o.UpdatedAt); v != 0 {
+		return v
+	}
+	return updated
 }

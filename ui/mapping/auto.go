@@ -175,7 +175,7 @@ func (a *AutoDialog) apply() {
 	var todo []domain.Mapping
 	for i, m := range a.matches {
 		if a.checked[i] {
-			todo = append(todo, domain.Mapping{SKU: m.SKU, Auto: true, Lines: []domain.MapLine{{StockCode: m.StockCode, UOM: m.UOM, Qty: 1}}})
+			todo = append(todo, m.Mapping())
 		}
 	}
 	if len(todo) == 0 {
