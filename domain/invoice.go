@@ -324,7 +324,6 @@ func findItem(items map[string]StockItem, code string) (StockItem, bool) {
 	return StockItem{}, false
 }
 
-
 func voucherText(code string) string {
 	if code == "" {
 		return "Seller voucher"

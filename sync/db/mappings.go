@@ -143,7 +143,6 @@ func (d *DB) SetMapping(ctx context.Context, m domain.Mapping) error {
 	})
 }
 
-
 // Unmap forgets what a platform SKU is mapped to.
 func (d *DB) Unmap(ctx context.Context, sku string) error {
 	return d.write(ctx, func(tx *sql.Tx) error {
