@@ -123,8 +123,8 @@ func CanDo(o *Order, a Action) error {
 	refuse := func(format string, args ...any) error {
 		return fmt.Errorf("%s %s: %s", o.Platform.Title(), o.OrderNo, fmt.Sprintf(format, args...))
 	}
-	if o.PendingAction != "" {
-		return refuse("%s is already under way; wait for it to finish", o.PendingAction.Title())
+	if err := Busy(o); err != nil {
+		return err
 	}
 	if !offered {
 		var where []string
@@ -163,6 +163,14 @@ func CanDo(o *Order, a Action) error {
 		}
 	}
 	return nil
+}
+
+// Busy refuses a new action while one Kedai is sending for the order is under way.
+func Busy(o *Order) error {
+	if o.PendingAction == "" {
+		return nil
+	}
+	return fmt.Errorf("%s %s: %s is already under way; wait for it to finish", o.Platform.Title(), o.OrderNo, o.PendingAction.Title())
 }
 
 // Done reports whether the platform already shows an action's effect on the order, as read

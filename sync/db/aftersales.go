@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/kedai-app/kedai/domain"
@@ -33,16 +34,8 @@ func loadAfterSales(ctx context.Context, q querier, orderID int64) ([]domain.Aft
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	sortAfterSales(out)
+	slices.SortStableFunc(out, func(a, b domain.AfterSale) int { return a.Created.Compare(b.Created) })
 	return out, nil
-}
-
-func sortAfterSales(list []domain.AfterSale) {
-	for i := 1; i < len(list); i++ {
-		for j := i; j > 0 && list[j].Created.Before(list[j-1].Created); j-- {
-			list[j], list[j-1] = list[j-1], list[j]
-		}
-	}
 }
 
 // saveAfterSalesTx keeps the requests as read now. A request read without its offer history (a
@@ -180,32 +173,19 @@ func (d *DB) EnqueueAnswer(ctx context.Context, orderID int64, a domain.Answer, 
 				a.FromStatus = r.Status
 			}
 		}
-		if o.PendingAction != "" {
-			refused = append(refused, Refusal{OrderID: o.ID, OrderNo: o.OrderNo, Reason: fmt.Sprintf("%s %s: %s is already under way; wait for it to finish",
-				o.Platform.Title(), o.OrderNo, o.PendingAction.Title())})
+		if err := domain.Busy(&o); err != nil {
+			refused = append(refused, Refusal{OrderID: o.ID, OrderNo: o.OrderNo, Reason: err.Error()})
 			return nil
 		}
 		if err := a.Check(&o, req); err != nil {
 			refused = append(refused, Refusal{OrderID: o.ID, OrderNo: o.OrderNo, Reason: err.Error()})
 			return nil
 		}
-		action := a.Step.Action()
 		params, err := json.Marshal(outboxParams{Answer: &a})
 		if err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO jobs (action, total, created_at) VALUES (?, 1, ?)`, string(action), now.UnixMilli())
-		if err != nil {
-			return err
-		}
-		if job, err = res.LastInsertId(); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (job, order_id, store_id, action, params, state, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)`, job, o.ID, o.StoreID, string(action), string(params), now.UnixMilli(), now.UnixMilli()); err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `UPDATE orders SET action = ?, action_error = '' WHERE id = ?`, string(action), o.ID)
+		job, err = queueTx(ctx, tx, a.Step.Action(), []domain.Order{o}, params, now)
 		return err
 	})
 	if err != nil {

@@ -89,33 +89,8 @@ func (d *DB) Enqueue(ctx context.Context, a domain.Action, ids []int64, ship mar
 		if len(ok) == 0 {
 			return nil
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO jobs (action, total, created_at) VALUES (?, ?, ?)`, string(a), len(ok), now.UnixMilli())
-		if err != nil {
-			return err
-		}
-		if job, err = res.LastInsertId(); err != nil {
-			return err
-		}
-		ins, err := tx.PrepareContext(ctx, `INSERT INTO outbox (job, order_id, store_id, action, params, state, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)`)
-		if err != nil {
-			return err
-		}
-		defer ins.Close()
-		mark, err := tx.PrepareContext(ctx, `UPDATE orders SET action = ?, action_error = '' WHERE id = ?`)
-		if err != nil {
-			return err
-		}
-		defer mark.Close()
-		for _, o := range ok {
-			if _, err := ins.ExecContext(ctx, job, o.ID, o.StoreID, string(a), params, now.UnixMilli(), now.UnixMilli()); err != nil {
-				return err
-			}
-			if _, err := mark.ExecContext(ctx, string(a), o.ID); err != nil {
-				return err
-			}
-		}
-		return nil
+		job, err = queueTx(ctx, tx, a, ok, params, now)
+		return err
 	})
 	if err != nil {
 		return 0, nil, err
@@ -129,6 +104,39 @@ func (d *DB) Enqueue(ctx context.Context, a domain.Action, ids []int64, ship mar
 type outboxParams struct {
 	market.Shipping
 	Answer *domain.Answer `json:"answer,omitempty"`
+}
+
+// queueTx records one job of action a for the orders (each with the same params) and shows the
+// action under way on them.
+func queueTx(ctx context.Context, tx *sql.Tx, a domain.Action, orders []domain.Order, params []byte, now time.Time) (int64, error) {
+	res, err := tx.ExecContext(ctx, `INSERT INTO jobs (action, total, created_at) VALUES (?, ?, ?)`, string(a), len(orders), now.UnixMilli())
+	if err != nil {
+		return 0, err
+	}
+	job, err := res.LastInsertId()
+	if err != nil {
+		return 0, err
+	}
+	ins, err := tx.PrepareContext(ctx, `INSERT INTO outbox (job, order_id, store_id, action, params, state, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)`)
+	if err != nil {
+		return 0, err
+	}
+	defer ins.Close()
+	mark, err := tx.PrepareContext(ctx, `UPDATE orders SET action = ?, action_error = '' WHERE id = ?`)
+	if err != nil {
+		return 0, err
+	}
+	defer mark.Close()
+	for _, o := range orders {
+		if _, err := ins.ExecContext(ctx, job, o.ID, o.StoreID, string(a), params, now.UnixMilli(), now.UnixMilli()); err != nil {
+			return 0, err
+		}
+		if _, err := mark.ExecContext(ctx, string(a), o.ID); err != nil {
+			return 0, err
+		}
+	}
+	return job, nil
 }
 
 // Outgoing is one queued action, claimed for sending.
