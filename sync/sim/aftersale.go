@@ -35,7 +35,7 @@ type Decision struct {
 }
 
 // upload keeps an image a shop sent and returns it with the reference to give back.
-func (sh *shopState) upload(name string, data []byte, now time.Time) *Upload {
+func (sh *shopState) upload(name string, data []byte) *Upload {
 	sum := sha256.Sum256(data)
 	u := &Upload{Name: name, Size: len(data), SHA256: hex.EncodeToString(sum[:])}
 	switch {
@@ -62,7 +62,6 @@ func (sh *shopState) upload(name string, data []byte, now time.Time) *Upload {
 	default:
 		u.Ref = "https://my-live.slatic.net/p/" + id + ext
 	}
-	_ = now
 	sh.uploads[u.Ref] = u
 	return u
 }
@@ -83,12 +82,28 @@ func (sh *shopState) uploaded(refs []string) (out []Upload, unknown string, ok b
 // returnKindOf picks, stably per order, whether a buyer's request is a return or a refund only:
 // one in three asks only for the money back.
 func returnKindOf(shopID string, o *domain.Order) domain.RequestKind {
-	h := fnv.New32a()
-	h.Write([]byte(shopID + "|" + o.OrderNo))
-	if h.Sum32()%3 == 0 {
+	if orderHash(shopID, o.OrderNo)%3 == 0 {
 		return domain.ReqRefund
 	}
 	return domain.ReqReturn
+}
+
+// orderHash is a stable number per order of a shop, for the simulator's choices about it.
+func orderHash(shopID, orderNo string) uint32 {
+	h := fnv.New32a()
+	h.Write([]byte(shopID + "|" + orderNo))
+	return h.Sum32()
+}
+
+// liveLines maps each live item of the order to status: a request's lines.
+func liveLines(o *domain.Order, status string) map[string]string {
+	lines := map[string]string{}
+	for _, it := range o.Items {
+		if !it.Cancelled {
+			lines[it.PlatformItemID] = status
+		}
+	}
+	return lines
 }
 
 var buyerReturnReasons = []string{"ITEM_DAMAGED", "WRONG_ITEM", "DIFFERENT_DESCRIPTION", "ITEM_MISSING", "CHANGE_MIND"}
@@ -97,25 +112,10 @@ var buyerCancelReasons = []string{"Change of mind", "Found a better price", "Wro
 // openReturn starts the order's return or refund request, awaiting the seller.
 func (sh *shopState) openReturn(r *record, kind domain.RequestKind, now time.Time) {
 	o := &r.o
-	h := fnv.New32a()
-	h.Write([]byte(sh.ID + "|" + o.OrderNo))
-	n := int(h.Sum32() % 1000)
-	rv := &reverse{id: derivedDigits(reverseIDLen(sh.Platform), "return", sh.ID, o.OrderNo), created: now, updated: now,
-		awaiting: true, kind: kind, status: returnPending(sh.Platform), reason: buyerReturnReasons[n%len(buyerReturnReasons)],
-		comment: "Please see the photos.", refund: o.Total, counters: 2, lines: map[string]string{}}
-	if sh.Platform == domain.Shopee {
-		rv.negotiation = domain.SpNegPendingRespond
-		solution := domain.SpSolutionReturnRefund
-		if kind == domain.ReqRefund {
-			solution = domain.SpSolutionRefund
-		}
-		rv.offers = []domain.Offer{{By: "buyer", Solution: solution, Amount: o.Total, At: now}}
-	}
-	for _, it := range o.Items {
-		if !it.Cancelled {
-			rv.lines[it.PlatformItemID] = rv.status
-		}
-	}
+	n := int(orderHash(sh.ID, o.OrderNo) % 1000)
+	rv := &reverse{id: derivedDigits(reverseIDLen(sh.Platform), "return", sh.ID, o.OrderNo), created: now, kind: kind,
+		reason: buyerReturnReasons[n%len(buyerReturnReasons)], comment: "Please see the photos."}
+	rv.reopen(sh.Platform, o, now)
 	r.ret = rv
 	sh.returns = append(sh.returns, r)
 }
@@ -137,15 +137,11 @@ func cancelWithdrawn(p domain.Platform, o *domain.Order) string {
 	return domain.LzRevRequestCancel
 }
 
-// reopen makes a finished request a new one awaiting the seller (the buyer asked again).
+// reopen makes the request new, awaiting the seller on the order's live items: when the buyer
+// asks, and again after a finished one.
 func (rv *reverse) reopen(p domain.Platform, o *domain.Order, now time.Time) {
-	rv.setStatus(returnPending(p))
-	rv.lines = map[string]string{}
-	for _, it := range o.Items {
-		if !it.Cancelled {
-			rv.lines[it.PlatformItemID] = rv.status
-		}
-	}
+	rv.status = returnPending(p)
+	rv.lines = liveLines(o, rv.status)
 	rv.awaiting, rv.updated, rv.tracking, rv.dispute, rv.counters = true, now, "", false, 2
 	rv.refund = o.Total
 	if p == domain.Shopee {
@@ -168,16 +164,9 @@ func (sh *shopState) openCancel(r *record, now time.Time) {
 	case domain.TikTok:
 		status = domain.TtCancelPending
 	}
-	h := fnv.New32a()
-	h.Write([]byte(sh.ID + "|" + o.OrderNo))
 	rv := &reverse{id: derivedDigits(reverseIDLen(sh.Platform), "cancel", sh.ID, o.OrderNo), created: now, updated: now,
-		awaiting: true, kind: domain.ReqCancel, status: status, reason: buyerCancelReasons[h.Sum32()%uint32(len(buyerCancelReasons))],
-		refund: o.Total, lines: map[string]string{}}
-	for _, it := range o.Items {
-		if !it.Cancelled {
-			rv.lines[it.PlatformItemID] = status
-		}
-	}
+		awaiting: true, kind: domain.ReqCancel, status: status, reason: buyerCancelReasons[orderHash(sh.ID, o.OrderNo)%uint32(len(buyerCancelReasons))],
+		refund: o.Total, lines: liveLines(o, status)}
 	if r.cancel == nil {
 		sh.cancels = append(sh.cancels, r)
 	}

@@ -796,7 +796,7 @@ func (s *Sim) lazadaImageUpload(c *call, params url.Values) reply {
 		}
 		return *lazadaInvalid(c, msg)
 	}
-	u := c.shop.upload(name, data, s.stamp())
+	u := c.shop.upload(name, data)
 	return lazadaOK(c, map[string]any{"image": map[string]string{"url": u.Ref, "hash_code": u.SHA256[:32]}})
 }
 

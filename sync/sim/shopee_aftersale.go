@@ -588,7 +588,7 @@ func (s *Sim) shopeeConvertImage(c *call) reply {
 	if !jpeg && !png {
 		return shopeeError(c, "error_param", "Wrong parameters, detail: the image must be a JPG or PNG.")
 	}
-	u := c.shop.upload(name, data, s.stamp())
+	u := c.shop.upload(name, data)
 	return shopeeOK(c, map[string]any{"url": u.Ref}, nil)
 }
 

@@ -617,7 +617,7 @@ func (s *Sim) tiktokImageUpload(c *call) reply {
 	if err != nil || (format != "jpeg" && format != "png") {
 		return ttBadParam(c, "The file is not a JPEG or PNG image.")
 	}
-	u := c.shop.upload(files[0].Filename, data, s.stamp())
+	u := c.shop.upload(files[0].Filename, data)
 	return tiktokOK(c, map[string]any{
 		"uri":      u.Ref,
 		"url":      "https://p16-oec-sg.ibyteimg.com/" + u.Ref + "~tplv-o3syd03w52-origin-" + format + "." + format,
