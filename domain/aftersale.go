@@ -589,3 +589,100 @@ func Packed(o *Order, ids []string) bool {
 	}
 	return false
 }
+
+// AfterSaleSection is what a request's panel says: "Cancel Order Info" or "Return Order Info",
+// with the fields that have something to say. A line the platform did not name is named after
+// the order's item.
+func AfterSaleSection(o *Order, r *AfterSale, loc *time.Location) Section {
+	p := o.Platform
+	title := "Return Order Info"
+	if r.Kind == ReqCancel {
+		title = "Cancel Order Info"
+	}
+	when := func(t time.Time) string { return showTime(t, loc) }
+	var lines []string
+	for _, l := range r.Lines {
+		for _, it := range o.Items {
+			if l.Name == "" && l.SKU == "" && l.OrderItemID != "" && it.PlatformItemID == l.OrderItemID {
+				l.Name, l.SKU = joinDot(it.Name, it.Variation), it.SKU
+			}
+		}
+		qty := l.Qty
+		if qty == 0 {
+			qty = 1
+		}
+		lines = append(lines, fmt.Sprintf("%d × %s", qty, joinDot(l.Name, labelled("SKU ", l.SKU), StatusLabel(l.Status), showMoney(l.Refund))))
+	}
+	var offers []string
+	for _, of := range r.Offers {
+		offers = append(offers, joinDot(titleWord(of.By), SolutionTitle(of.Solution), showMoney(of.Amount), when(of.At)))
+	}
+	left := ""
+	if p == Shopee && r.Kind != ReqCancel && r.CounterLimit >= 0 && len(r.Offers) > 0 {
+		left = fmt.Sprint(r.CounterLimit)
+	}
+	dispute := ""
+	if r.Dispute {
+		dispute = p.Title() + " is judging a dispute on it"
+	}
+	evidence := ""
+	if len(r.Images) > 0 {
+		evidence = fmt.Sprintf("%d image(s) from the buyer:\n%s", len(r.Images), strings.Join(r.Images, "\n"))
+	}
+	fields := []Field{
+		{Label: "Request", Value: joinDot(r.Kind.Title(), labelled("no. ", r.ID))},
+		{Label: "Status", Value: r.StatusWords(p)},
+		{Label: "Asked by", Value: titleWord(r.By)},
+		{Label: "Reason", Value: ReasonText(r.Reason)},
+		{Label: "Buyer's comment", Value: r.Comment},
+		{Label: "Refund", Value: showMoney(r.Refund)},
+		{Label: "Return tracking", Value: r.Tracking},
+		{Label: "Respond by", Value: when(r.Deadline)},
+		{Label: "Requested", Value: when(r.Created)},
+		{Label: "Last change", Value: when(r.Updated)},
+		{Label: "Items", Value: strings.Join(lines, "\n")},
+		{Label: "Offers", Value: strings.Join(offers, "\n")},
+		{Label: "Offers you may still make", Value: left},
+		{Label: "Dispute", Value: dispute},
+		{Label: "Evidence", Value: evidence},
+	}
+	return section(title, fields...)
+}
+
+// titleWord capitalises a one-word role: "buyer" -> "Buyer".
+func titleWord(s string) string {
+	if s == "" {
+		return ""
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// ReasonText makes a reason code readable (ITEM_DAMAGED -> "Item damaged"); words stay as they are.
+func ReasonText(s string) string {
+	if s != "" && strings.ToUpper(s) == s && !strings.Contains(s, " ") {
+		return StatusLabel(s)
+	}
+	return s
+}
+
+// SolutionTitle names a Shopee solution as the seller centre does.
+func SolutionTitle(s string) string {
+	switch strings.ToUpper(s) {
+	case SpSolutionReturnRefund:
+		return "Return and Refund"
+	case SpSolutionRefund:
+		return "Refund Only"
+	}
+	return s
+}
+
+// joinDot joins the parts that say something with " · ".
+func joinDot(parts ...string) string { return strings.Join(nonEmpty(parts...), " · ") }
+
+// labelled puts a label before a value, or says nothing when there is no value.
+func labelled(label, value string) string {
+	if value == "" {
+		return ""
+	}
+	return label + value
+}

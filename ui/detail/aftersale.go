@@ -137,7 +137,7 @@ func (v *View) showRequests() {
 
 func (v *View) requestPanel(r domain.AfterSale) fyne.CanvasObject {
 	o := &v.order
-	sec := RequestSection(o, &r, time.Local)
+	sec := domain.AfterSaleSection(o, &r, time.Local)
 	form := container.New(layout.NewFormLayout())
 	for _, f := range sec.Fields {
 		val := widget.NewLabel(f.Value)
@@ -187,107 +187,4 @@ func StepLabel(p domain.Platform, r *domain.AfterSale, s domain.Step) string {
 func ownOfferPending(r *domain.AfterSale) bool {
 	return strings.EqualFold(r.Negotiation, domain.SpNegPendingBuyerRespond) && len(r.Offers) > 0 &&
 		r.Offers[len(r.Offers)-1].By == "seller"
-}
-
-// RequestSection is what a request's panel says: "Cancel Order Info" or "Return Order Info",
-// with the fields that have something to say. A line the platform did not name is named after
-// the order's item.
-func RequestSection(o *domain.Order, r *domain.AfterSale, loc *time.Location) domain.Section {
-	p := o.Platform
-	title := "Return Order Info"
-	if r.Kind == domain.ReqCancel {
-		title = "Cancel Order Info"
-	}
-	when := func(t time.Time) string {
-		if t.IsZero() {
-			return ""
-		}
-		return t.In(loc).Format(domain.TimeLayout)
-	}
-	money := func(m domain.Money) string {
-		if m.IsZero() {
-			return ""
-		}
-		return m.String()
-	}
-	var lines []string
-	for _, l := range r.Lines {
-		for _, it := range o.Items {
-			if l.Name == "" && l.SKU == "" && l.OrderItemID != "" && it.PlatformItemID == l.OrderItemID {
-				l.Name, l.SKU = joinParts(it.Name, it.Variation), it.SKU
-			}
-		}
-		qty := l.Qty
-		if qty == 0 {
-			qty = 1
-		}
-		lines = append(lines, fmt.Sprintf("%d × %s", qty, joinParts(l.Name, labelled("SKU ", l.SKU), domain.StatusLabel(l.Status), money(l.Refund))))
-	}
-	var offers []string
-	for _, of := range r.Offers {
-		offers = append(offers, joinParts(titleWord(of.By), solutionWords(of.Solution), money(of.Amount), when(of.At)))
-	}
-	left := ""
-	if p == domain.Shopee && r.Kind != domain.ReqCancel && r.CounterLimit >= 0 && len(r.Offers) > 0 {
-		left = fmt.Sprint(r.CounterLimit)
-	}
-	dispute := ""
-	if r.Dispute {
-		dispute = p.Title() + " is judging a dispute on it"
-	}
-	evidence := ""
-	if len(r.Images) > 0 {
-		evidence = fmt.Sprintf("%d image(s) from the buyer:\n%s", len(r.Images), strings.Join(r.Images, "\n"))
-	}
-	fields := []domain.Field{
-		{Label: "Request", Value: joinParts(r.Kind.Title(), labelled("no. ", r.ID))},
-		{Label: "Status", Value: r.StatusWords(p)},
-		{Label: "Asked by", Value: titleWord(r.By)},
-		{Label: "Reason", Value: reasonWords(r.Reason)},
-		{Label: "Buyer's comment", Value: r.Comment},
-		{Label: "Refund", Value: money(r.Refund)},
-		{Label: "Return tracking", Value: r.Tracking},
-		{Label: "Respond by", Value: when(r.Deadline)},
-		{Label: "Requested", Value: when(r.Created)},
-		{Label: "Last change", Value: when(r.Updated)},
-		{Label: "Items", Value: strings.Join(lines, "\n")},
-		{Label: "Offers", Value: strings.Join(offers, "\n")},
-		{Label: "Offers you may still make", Value: left},
-		{Label: "Dispute", Value: dispute},
-		{Label: "Evidence", Value: evidence},
-	}
-	sec := domain.Section{Title: title}
-	for _, f := range fields {
-		if strings.TrimSpace(f.Value) != "" {
-			sec.Fields = append(sec.Fields, f)
-		}
-	}
-	return sec
-}
-
-// titleWord capitalises a one-word role: "buyer" -> "Buyer".
-func titleWord(s string) string {
-	if s == "" {
-		return ""
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
-}
-
-// reasonWords makes a reason code readable (ITEM_DAMAGED -> "Item damaged"); words stay as they are.
-func reasonWords(s string) string {
-	if s != "" && strings.ToUpper(s) == s && !strings.Contains(s, " ") {
-		return domain.StatusLabel(s)
-	}
-	return s
-}
-
-// solutionWords names a Shopee solution as the seller centre does.
-func solutionWords(s string) string {
-	switch strings.ToUpper(s) {
-	case domain.SpSolutionReturnRefund:
-		return "Return and Refund"
-	case domain.SpSolutionRefund:
-		return "Refund Only"
-	}
-	return s
 }

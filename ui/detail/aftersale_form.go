@@ -309,7 +309,7 @@ func (f *AnswerForm) prefillOffer() {
 	if !amount.IsZero() {
 		f.Amount.SetText(amount.Decimal())
 	}
-	f.Solution.SetSelected(solutionWords(solution))
+	f.Solution.SetSelected(domain.SolutionTitle(solution))
 }
 
 // addImage asks for an image file and adds it, read off the UI goroutine.
@@ -481,8 +481,8 @@ func (v *View) sendAnswer(a domain.Answer, f *AnswerForm) {
 
 // requestSummary says in one line what the request is, above a step's form.
 func requestSummary(o *domain.Order, r *domain.AfterSale) string {
-	return joinParts(fmt.Sprintf("The %s's %s", strings.ToLower(titleWord(or(r.By, "buyer"))), strings.ToLower(r.Kind.Title())),
-		reasonWords(r.Reason), labelled("asks ", moneyWords(r.Refund)), r.StatusWords(o.Platform))
+	return joinParts(fmt.Sprintf("The %s's %s", strings.ToLower(or(r.By, "buyer")), strings.ToLower(r.Kind.Title())),
+		domain.ReasonText(r.Reason), labelled("asks ", moneyWords(r.Refund)), r.StatusWords(o.Platform))
 }
 
 func or(s, def string) string {
@@ -555,13 +555,13 @@ func AnswerQuestion(o *domain.Order, r *domain.AfterSale, a domain.Answer) strin
 		if r != nil && ownOfferPending(r) {
 			verb = "Change your offer to"
 		}
-		return fmt.Sprintf("%s %s (%s) on %s? The buyer can accept it, or answer with an offer of their own.", verb, a.Amount, solutionWords(a.Solution), order)
+		return fmt.Sprintf("%s %s (%s) on %s? The buyer can accept it, or answer with an offer of their own.", verb, a.Amount, domain.SolutionTitle(a.Solution), order)
 	case domain.StepAcceptOffer:
 		offer := ""
 		if r != nil {
 			for i := len(r.Offers) - 1; i >= 0; i-- {
 				if r.Offers[i].By == "buyer" {
-					offer = fmt.Sprintf(": %s (%s)", r.Offers[i].Amount, solutionWords(r.Offers[i].Solution))
+					offer = fmt.Sprintf(": %s (%s)", r.Offers[i].Amount, domain.SolutionTitle(r.Offers[i].Solution))
 					break
 				}
 			}

@@ -64,7 +64,7 @@ func TestShopeeOfferHistory(t *testing.T) {
 	if got := f.StepButtons(); !slices.Equal(got, []string{"Create Offer", "Accept Offer", "Dispute"}) {
 		t.Errorf("steps %v", got)
 	}
-	sec := RequestSection(&o, &o.AfterSales[0], time.UTC)
+	sec := domain.AfterSaleSection(&o, &o.AfterSales[0], time.UTC)
 	var offers string
 	for _, fl := range sec.Fields {
 		if fl.Label == "Offers" {
