@@ -26,12 +26,12 @@ type linkDialog struct {
 	d        dialog.Dialog
 	platform *widgets.EscSelect
 	region   *widgets.EscSelect
-	name     *widget.Entry
-	appKey   *widget.Entry
-	secret   *widget.Entry
-	service  *widget.Entry
-	days     *widget.Entry
-	baseURL  *widget.Entry
+	name     *widgets.KeyEntry
+	appKey   *widgets.KeyEntry
+	secret   *widgets.KeyEntry
+	service  *widgets.KeyEntry
+	days     *widgets.KeyEntry
+	baseURL  *widgets.KeyEntry
 	message  *widget.Label
 	progress *widget.ProgressBarInfinite
 	signIn   *widget.Button
@@ -46,19 +46,32 @@ func newLinkDialog(s *Screen, f domain.LinkRequest) *linkDialog {
 	for _, p := range domain.Platforms {
 		titles = append(titles, p.Title())
 	}
-	// Escape closes the dialog from the lists too (a list keeps the keyboard once chosen from).
-	l.platform = widgets.NewEscSelect(func() { l.d.Hide() }, func(string) { l.platformChanged() })
+	// Escape closes the dialog from its lists and fields (each keeps the keyboard it has).
+	hide := func() { l.d.Hide() }
+	entry := func() *widgets.KeyEntry {
+		e := widgets.NewKeyEntry()
+		e.OnKey = func(ev *fyne.KeyEvent) bool {
+			if ev.Name == fyne.KeyEscape {
+				hide()
+				return true
+			}
+			return false
+		}
+		return e
+	}
+	l.platform = widgets.NewEscSelect(hide, func(string) { l.platformChanged() })
 	l.platform.Options = titles
-	l.region = widgets.NewEscSelect(func() { l.d.Hide() }, nil)
+	l.region = widgets.NewEscSelect(hide, nil)
 	l.region.Options = Regions
-	l.name = widget.NewEntry()
+	l.name = entry()
 	l.name.SetPlaceHolder("How you call this store, e.g. Butik Ayu Shopee")
-	l.appKey = widget.NewEntry()
-	l.secret = widget.NewPasswordEntry()
-	l.service = widget.NewEntry()
-	l.days = widget.NewEntry()
+	l.appKey = entry()
+	l.secret = entry()
+	l.secret.Password = true
+	l.service = entry()
+	l.days = entry()
 	l.days.SetText("3")
-	l.baseURL = widget.NewEntry()
+	l.baseURL = entry()
 	l.baseURL.SetPlaceHolder("the platform's own (change only for a simulator)")
 	l.message = widget.NewLabel("")
 	l.message.Wrapping = fyne.TextWrapWord

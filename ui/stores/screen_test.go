@@ -216,8 +216,8 @@ func TestStoreThatNeedsRelinkingShowsRedWithLinkAgain(t *testing.T) {
 	}
 }
 
-// Escape closes the link dialog even when its platform list has the keyboard.
-func TestLinkDialogClosesOnEscapeFromItsLists(t *testing.T) {
+// Escape closes the link dialog from its lists and its fields.
+func TestLinkDialogClosesOnEscape(t *testing.T) {
 	h := newHarness(t)
 	h.ShowLink(domain.LinkRequest{})
 	l := h.link
@@ -226,5 +226,17 @@ func TestLinkDialogClosesOnEscapeFromItsLists(t *testing.T) {
 	h.win.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
 	if h.win.Canvas().Overlays().Top() != nil {
 		t.Error("Escape from the platform list left the link dialog open")
+	}
+	// And from the field that has the keyboard when it opens, and the secret's.
+	for _, field := range []func(*linkDialog) fyne.Focusable{
+		func(l *linkDialog) fyne.Focusable { return l.name },
+		func(l *linkDialog) fyne.Focusable { return l.secret },
+	} {
+		h.ShowLink(domain.LinkRequest{})
+		h.win.Canvas().Focus(field(h.link))
+		h.win.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+		if h.win.Canvas().Overlays().Top() != nil {
+			t.Error("Escape from a field left the link dialog open")
+		}
 	}
 }
